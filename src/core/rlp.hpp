@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/uint256.hpp"
+
+namespace tokensync::core::rlp {
+
+enum class DecodingError {
+    kInputTooShort,        // a length that runs past the end
+    kInputTooLong,         // bytes left after the top-level item
+    kLeadingZero,          // a length or integer with a leading zero byte
+    kNonCanonicalSize,     // a short item encoded in long form, or a single byte < 0x80 as a string
+    kUnexpectedList,       // wanted a string, got a list
+    kUnexpectedString,     // wanted a list, got a string
+    kOverflow,             // an integer wider than the target
+};
+
+std::string_view to_string(DecodingError e) noexcept;
+
+// A decoded item: a byte string or a list of items.
+struct Item {
+    std::variant<Bytes, std::vector<Item>> value;
+    bool is_list() const noexcept { return value.index() == 1; }
+};
+
+// Encoding.
+void encode_string(Bytes& out, ByteView s);
+void encode_uint(Bytes& out, const Uint256& v);  // minimal big-endian, zero = 0x80
+void encode_list_header(Bytes& out, std::size_t payload_length);
+Bytes encode(const Item& item);
+
+// Decoding of exactly one item spanning all of `in`, with every canonical-form
+// check. The output is untouched on failure.
+std::expected<Item, DecodingError> decode(ByteView in);
+// Integer from a decoded string item (no leading zeros allowed).
+std::expected<Uint256, DecodingError> decode_uint(ByteView s);
+
+}  // namespace tokensync::core::rlp
