@@ -2,7 +2,7 @@
 add_library(tokensync_warnings INTERFACE)
 target_compile_options(tokensync_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-  -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
   $<$<BOOL:${TOKENSYNC_WERROR}>:-Werror>)
 
 # tokensync_library(NAME SOURCES ... LIBS ...): one static library per layer,
