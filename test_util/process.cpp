@@ -74,6 +74,10 @@ Process::Process(const Options& options) {
         if (switch_user) {
             (void)!::fchown(out, uid, gid);
             if (::setgid(gid) != 0 || ::setuid(uid) != 0) child_fail("setuid");
+            // setuid clears the death signal; set it again so a crashed test
+            // cannot leave a server running as another user.
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent) ::_exit(127);
         }
         ::dup2(in, STDIN_FILENO);
         ::dup2(out, STDOUT_FILENO);

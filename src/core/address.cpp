@@ -19,7 +19,7 @@ std::expected<Address, AddressError> parse_address(std::string_view s, bool chec
             digits, [](char c) { return (c >= '0' && c <= '9') || is_lower_letter(c) || is_upper_letter(c); })) {
         return std::unexpected(AddressError::kBadHex);
     }
-    if (digits.size() != 2 * 20) return std::unexpected(AddressError::kWrongLength);
+    if (digits.size() != std::size_t{40}) return std::unexpected(AddressError::kWrongLength);
 
     auto bytes = from_hex(digits);
     if (!bytes) return std::unexpected(AddressError::kBadHex);  // unreachable after the checks above

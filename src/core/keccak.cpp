@@ -40,24 +40,24 @@ constexpr std::array<uint64_t, kRounds> make_round_constants() {
 
 struct RhoPi {
     std::array<int, 25> rotation{};  // rho offset of each source lane
-    std::array<int, 25> target{};    // where pi moves each source lane
+    std::array<std::size_t, 25> target{};  // where pi moves each source lane
 };
 
 constexpr RhoPi make_rho_pi() {
     RhoPi t{};
     // rho (algorithm 2): offsets follow the walk (x, y) -> (y, 2x + 3y).
-    int x = 1;
-    int y = 0;
+    std::size_t x = 1;
+    std::size_t y = 0;
     for (int step = 0; step < 24; ++step) {
-        t.rotation[static_cast<std::size_t>(x + 5 * y)] = ((step + 1) * (step + 2) / 2) % 64;
-        const int next_y = (2 * x + 3 * y) % 5;
+        t.rotation[x + 5 * y] = ((step + 1) * (step + 2) / 2) % 64;
+        const std::size_t next_y = (2 * x + 3 * y) % 5;
         x = y;
         y = next_y;
     }
     // pi (algorithm 3): A'[x, y] = A[x + 3y, x], i.e. lane (x, y) moves to (y, 2x + 3y).
-    for (int sx = 0; sx < 5; ++sx) {
-        for (int sy = 0; sy < 5; ++sy) {
-            t.target[static_cast<std::size_t>(sx + 5 * sy)] = sy + 5 * ((2 * sx + 3 * sy) % 5);
+    for (std::size_t sx = 0; sx < 5; ++sx) {
+        for (std::size_t sy = 0; sy < 5; ++sy) {
+            t.target[sx + 5 * sy] = sy + 5 * ((2 * sx + 3 * sy) % 5);
         }
     }
     return t;

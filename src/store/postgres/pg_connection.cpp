@@ -1,0 +1,140 @@
+#include "store/postgres/pg_connection.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "store/store.hpp"
+
+namespace tokensync::store::postgres {
+namespace {
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+        s.pop_back();
+    return s;
+}
+
+// Server notices ("relation already exists, skipping") are not errors and
+// must not reach stderr.
+void ignore_notice(void* /*arg*/, const char* /*message*/) {}
+
+}  // namespace
+
+std::string number_placeholders(const std::string& sql) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    int n = 0;
+    for (char c : sql) {
+        if (c == '?') {
+            out += fmt::format("${}", ++n);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+PgConnection::PgConnection(const DatabaseUrl& url)
+    : where_{fmt::format("{}:{}/{}", url.host.empty() ? "localhost" : url.host, url.port, url.database)} {
+    // The URL goes to libpq as is (it understands percent-encoding and query
+    // options); only the described parts ever reach a message.
+    conn_.reset(PQconnectdb(url.conninfo.c_str()));
+    if (!conn_) throw StoreError("cannot connect to PostgreSQL at " + where_ + ": out of memory");
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+        throw StoreError(fmt::format("cannot connect to PostgreSQL at {}{}: {}", where_,
+                                     url.user.empty() ? "" : " as user " + url.user,
+                                     trim(PQerrorMessage(conn_.get()))));
+    }
+    PQsetNoticeProcessor(conn_.get(), ignore_notice, nullptr);
+}
+
+void PgConnection::fail(const PGresult* result) const {
+    std::string message = trim(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_.get()));
+    if (message.empty()) message = trim(PQerrorMessage(conn_.get()));
+    throw StoreError(fmt::format("PostgreSQL error on {}: {}", where_, message));
+}
+
+void PgConnection::exec_script(const std::string& sql) {
+    ResultHandle result{PQexec(conn_.get(), sql.c_str())};
+    auto status = PQresultStatus(result.get());
+    if (!result || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) fail(result.get());
+}
+
+ResultHandle PgConnection::run(const std::string& sql, const sql::Params& params) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+        // Prepared statements live for the session and survive a rolled
+        // back transaction, so the cache never goes stale.
+        std::string name = fmt::format("s{}", statements_.size());
+        ResultHandle prepared{PQprepare(conn_.get(), name.c_str(), number_placeholders(sql).c_str(), 0, nullptr)};
+        if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) fail(prepared.get());
+        it = statements_.emplace(sql, std::move(name)).first;
+    }
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+        if (const auto* n = std::get_if<int64_t>(&params[i])) {
+            text[i] = std::to_string(*n);
+            values[i] = text[i].c_str();
+        } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+            values[i] = s->c_str();
+        }
+    }
+    ResultHandle result{PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(params.size()), values.data(),
+                                       nullptr, nullptr, 0)};
+    auto status = PQresultStatus(result.get());
+    if (!result || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) fail(result.get());
+    return result;
+}
+
+int64_t PgConnection::execute(const std::string& sql, const sql::Params& params) {
+    ResultHandle result = run(sql, params);
+    const char* affected = PQcmdTuples(result.get());
+    return affected != nullptr && *affected != '\0' ? std::strtoll(affected, nullptr, 10) : 0;
+}
+
+std::vector<sql::Row> PgConnection::query(const std::string& sql, const sql::Params& params) {
+    ResultHandle result = run(sql, params);
+    int rows = PQntuples(result.get());
+    int columns = PQnfields(result.get());
+    std::vector<sql::Row> out;
+    out.reserve(static_cast<size_t>(rows));
+    for (int r = 0; r < rows; ++r) {
+        sql::Row row;
+        row.reserve(static_cast<size_t>(columns));
+        for (int c = 0; c < columns; ++c) {
+            if (PQgetisnull(result.get(), r, c) != 0) {
+                row.emplace_back(std::nullopt);
+            } else {
+                row.emplace_back(
+                    std::string(PQgetvalue(result.get(), r, c), static_cast<size_t>(PQgetlength(result.get(), r, c))));
+            }
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+// A transaction-scoped advisory lock serialises writers the way SQLite's
+// BEGIN IMMEDIATE does, and is released by COMMIT or ROLLBACK, even when
+// the process dies.
+void PgConnection::begin_write() {
+    exec_script("BEGIN");
+    try {
+        query("SELECT pg_advisory_xact_lock(?::bigint)", {kWriteLockKey});
+    } catch (...) {
+        rollback();
+        throw;
+    }
+}
+
+void PgConnection::commit() { exec_script("COMMIT"); }
+
+void PgConnection::rollback() noexcept {
+    if (PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) {
+        ResultHandle result{PQexec(conn_.get(), "ROLLBACK")};
+    }
+}
+
+}  // namespace tokensync::store::postgres

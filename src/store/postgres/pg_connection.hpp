@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <libpq-fe.h>
+
+#include "store/database_url.hpp"
+#include "store/sql/connection.hpp"
+
+namespace tokensync::store::postgres {
+
+// Move-only owners of the two libpq handles.
+struct ConnCloser {
+    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+};
+struct ResultClearer {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using ConnHandle = std::unique_ptr<PGconn, ConnCloser>;
+using ResultHandle = std::unique_ptr<PGresult, ResultClearer>;
+
+// Rewrites `?` placeholders as `$1`, `$2`, ... (the store's SQL never holds
+// a literal question mark).
+std::string number_placeholders(const std::string& sql);
+
+class PgConnection final : public sql::Connection {
+  public:
+    // Key of the advisory lock every write transaction takes.
+    static constexpr int64_t kWriteLockKey = 0x746f6b656e73796e;  // "tokensyn"
+
+    explicit PgConnection(const DatabaseUrl& url);
+
+    void exec_script(const std::string& sql) override;
+    int64_t execute(const std::string& sql, const sql::Params& params) override;
+    std::vector<sql::Row> query(const std::string& sql, const sql::Params& params) override;
+    void begin_write() override;
+    void commit() override;
+    void rollback() noexcept override;
+
+  private:
+    ResultHandle run(const std::string& sql, const sql::Params& params);
+    [[noreturn]] void fail(const PGresult* result) const;
+
+    std::string where_;  // "host:port/db", for messages
+    ConnHandle conn_;
+    std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
+};
+
+}  // namespace tokensync::store::postgres

@@ -1,0 +1,83 @@
+// The read side of SqlStore: what later layers look up between batches.
+#include "store/sql/codec.hpp"
+#include "store/sql/sql_store.hpp"
+
+namespace tokensync::store::sql {
+namespace {
+
+Author read_author(const Row& r) { return {not_null(r[0]), not_null(r[1]), read_i64(r[2])}; }
+
+}  // namespace
+
+void SqlStore::ping() { conn_->query("SELECT 1", {}); }
+
+std::optional<Cursor> SqlStore::get_cursor(ChainId chain, const core::Address& contract) {
+    auto rows = conn_->query("SELECT block_number, block_hash FROM cursors WHERE chain_id = ? AND contract = ?",
+                             {to_db_int(chain), to_db(contract)});
+    if (rows.empty()) return std::nullopt;
+    return Cursor{contract, read_u64(rows[0][0]), read_hash(rows[0][1])};
+}
+
+std::optional<core::Hash32> SqlStore::block_hash(ChainId chain, uint64_t number) {
+    auto rows = conn_->query("SELECT block_hash FROM blocks WHERE chain_id = ? AND block_number = ?",
+                             {to_db_int(chain), to_db_int(number)});
+    if (rows.empty()) return std::nullopt;
+    return read_hash(rows[0][0]);
+}
+
+std::optional<Token> SqlStore::get_token(ChainId chain, const core::Address& contract, const core::Uint256& token_id) {
+    auto rows = conn_->query(
+        "SELECT author, owner, status, block_number, created_at, updated_at FROM tokens "
+        "WHERE chain_id = ? AND contract = ? AND token_id = ?",
+        {to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id)});
+    if (rows.empty()) return std::nullopt;
+    const Row& r = rows[0];
+    return Token{
+        .contract = contract,
+        .token_id = token_id,
+        .author = r[0],
+        .owner = read_address(r[1]),
+        .status = read_status(r[2]),
+        .block_number = read_u64(r[3]),
+        .created_at = read_i64(r[4]),
+        .updated_at = read_i64(r[5]),
+    };
+}
+
+uint64_t SqlStore::count_tokens(ChainId chain, const core::Address& contract) {
+    auto rows = conn_->query("SELECT count(*) FROM tokens WHERE chain_id = ? AND contract = ?",
+                             {to_db_int(chain), to_db(contract)});
+    return read_u64(rows.at(0).at(0));
+}
+
+std::vector<Author> SqlStore::list_authors() {
+    std::vector<Author> out;
+    for (const Row& r : conn_->query("SELECT wallet, prompt, created_at FROM authors ORDER BY lower(wallet)", {})) {
+        out.push_back(read_author(r));
+    }
+    return out;
+}
+
+std::optional<Author> SqlStore::find_author(std::string_view wallet) {
+    auto rows = conn_->query("SELECT wallet, prompt, created_at FROM authors WHERE lower(wallet) = lower(?)",
+                             {std::string(wallet)});
+    if (rows.empty()) return std::nullopt;
+    return read_author(rows[0]);
+}
+
+core::Uint256 SqlStore::get_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
+                                    const core::Address& holder) {
+    auto rows =
+        conn_->query("SELECT amount FROM balances WHERE chain_id = ? AND contract = ? AND token_id = ? AND holder = ?",
+                     {to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id), to_db(holder)});
+    if (rows.empty()) return core::Uint256{};
+    return dialect_.decode_u256(not_null(rows[0][0]));
+}
+
+std::optional<std::string> SqlStore::get_state(std::string_view key) {
+    auto rows = conn_->query("SELECT value FROM system_state WHERE state_key = ?", {std::string(key)});
+    if (rows.empty()) return std::nullopt;
+    return rows[0][0];
+}
+
+}  // namespace tokensync::store::sql

@@ -1,0 +1,131 @@
+#include "store/sqlite/sqlite_connection.hpp"
+
+#include <fmt/format.h>
+
+#include "store/store.hpp"
+
+namespace tokensync::store::sqlite {
+namespace {
+
+// Resets a cached statement when a call is done with it, so it holds no
+// read snapshot between calls.
+class StmtReset {
+  public:
+    explicit StmtReset(sqlite3_stmt* stmt) noexcept : stmt_{stmt} {}
+    ~StmtReset() {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+    StmtReset(const StmtReset&) = delete;
+    StmtReset& operator=(const StmtReset&) = delete;
+
+  private:
+    sqlite3_stmt* stmt_;
+};
+
+}  // namespace
+
+SqliteConnection::SqliteConnection(const std::string& path) : path_{path} {
+    sqlite3* raw = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    db_.reset(raw);  // sqlite hands back a handle even on failure, to read the message from
+    if (rc != SQLITE_OK) {
+        throw StoreError(fmt::format("cannot open SQLite database {}: {}", path,
+                                     raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    }
+    sqlite3_extended_result_codes(db_.get(), 1);
+    sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+    exec_script("PRAGMA foreign_keys = ON");
+    if (path != ":memory:") exec_script("PRAGMA journal_mode = WAL");
+    exec_script("PRAGMA synchronous = NORMAL");
+}
+
+void SqliteConnection::fail(std::string_view what) const {
+    throw StoreError(fmt::format("SQLite {} on {}: {}", what, path_, sqlite3_errmsg(db_.get())));
+}
+
+void SqliteConnection::exec_script(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string text = message != nullptr ? message : "unknown error";
+        sqlite3_free(message);
+        throw StoreError(fmt::format("SQLite error on {}: {}", path_, text));
+    }
+}
+
+sqlite3_stmt* SqliteConnection::prepare(const std::string& sql, const sql::Params& params) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                               nullptr) != SQLITE_OK) {
+            fail("prepare");
+        }
+        it = statements_.emplace(sql, StmtHandle{raw}).first;
+    }
+    sqlite3_stmt* stmt = it->second.get();
+    if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size())) {
+        throw StoreError(fmt::format("SQLite statement expects {} parameters, got {}: {}",
+                                     sqlite3_bind_parameter_count(stmt), params.size(), sql));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+        int index = static_cast<int>(i) + 1;
+        int rc = SQLITE_OK;
+        if (const auto* n = std::get_if<int64_t>(&params[i])) {
+            rc = sqlite3_bind_int64(stmt, index, *n);
+        } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+            rc = sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+        } else {
+            rc = sqlite3_bind_null(stmt, index);
+        }
+        if (rc != SQLITE_OK) fail("bind");
+    }
+    return stmt;
+}
+
+int64_t SqliteConnection::execute(const std::string& sql, const sql::Params& params) {
+    sqlite3_stmt* stmt = prepare(sql, params);
+    StmtReset reset(stmt);
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) fail("error");
+    return sqlite3_changes64(db_.get());
+}
+
+std::vector<sql::Row> SqliteConnection::query(const std::string& sql, const sql::Params& params) {
+    sqlite3_stmt* stmt = prepare(sql, params);
+    StmtReset reset(stmt);
+    std::vector<sql::Row> rows;
+    int columns = sqlite3_column_count(stmt);
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        sql::Row row;
+        row.reserve(static_cast<size_t>(columns));
+        for (int c = 0; c < columns; ++c) {
+            if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+                row.emplace_back(std::nullopt);
+            } else {
+                const auto* text = sqlite3_column_text(stmt, c);
+                row.emplace_back(std::string(reinterpret_cast<const char*>(text),
+                                             static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+            }
+        }
+        rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) fail("error");
+    return rows;
+}
+
+// IMMEDIATE takes the write lock up front (waiting up to the busy timeout),
+// so two writers never both read and then fail to upgrade.
+void SqliteConnection::begin_write() { execute("BEGIN IMMEDIATE", {}); }
+
+void SqliteConnection::commit() { execute("COMMIT", {}); }
+
+void SqliteConnection::rollback() noexcept {
+    if (sqlite3_get_autocommit(db_.get()) == 0) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+}  // namespace tokensync::store::sqlite

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <sqlite3.h>
+
+#include "store/sql/connection.hpp"
+
+namespace tokensync::store::sqlite {
+
+// Move-only owners of the two SQLite handles.
+struct DbCloser {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+    void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+};
+using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
+using StmtHandle = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+// One SQLite connection: WAL journal, foreign keys on, and a busy timeout so
+// a second process waits for the write lock instead of failing.
+class SqliteConnection final : public sql::Connection {
+  public:
+    static constexpr int kBusyTimeoutMs = 30'000;
+
+    explicit SqliteConnection(const std::string& path);
+
+    void exec_script(const std::string& sql) override;
+    int64_t execute(const std::string& sql, const sql::Params& params) override;
+    std::vector<sql::Row> query(const std::string& sql, const sql::Params& params) override;
+    void begin_write() override;
+    void commit() override;
+    void rollback() noexcept override;
+
+  private:
+    sqlite3_stmt* prepare(const std::string& sql, const sql::Params& params);
+    [[noreturn]] void fail(std::string_view what) const;
+
+    std::string path_;
+    DbHandle db_;
+    std::unordered_map<std::string, StmtHandle> statements_;  // keyed by SQL text
+};
+
+}  // namespace tokensync::store::sqlite

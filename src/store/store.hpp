@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/address.hpp"
+#include "core/hash.hpp"
+#include "core/uint256.hpp"
+#include "store/types.hpp"
+
+namespace tokensync::store {
+
+// Thrown by the I/O layer for database failures. The message never contains
+// a password (URLs are redacted before they reach it).
+class StoreError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct MigrationResult {
+    int applied = 0;  // migrations applied by this call
+    int version = 0;  // schema version after the call
+};
+
+// One storage interface, two back-ends (SQLite and PostgreSQL, chosen by the
+// URL). A Store owns one connection: use it from one thread at a time, and
+// open one Store per thread or process. Every method throws StoreError.
+class Store {
+  public:
+    virtual ~Store() = default;
+
+    // Applies pending versioned migrations in one transaction; safe when two
+    // processes call it at once.
+    virtual MigrationResult migrate() = 0;
+    virtual int schema_version() = 0;
+    // "sqlite" or "postgresql".
+    virtual std::string_view backend() const noexcept = 0;
+    // One round trip to the database (for /health); throws StoreError when
+    // it cannot be reached.
+    virtual void ping() = 0;
+
+    // The one write path for indexed state: rows, balances and cursors of a
+    // batch in one transaction. Rows already stored are skipped, so a
+    // replayed batch is a no-op. A block number already stored with another
+    // hash, or a balance that would go below zero, fails the whole batch.
+    virtual ApplyResult apply(const ChangeSet& changes) = 0;
+
+    // Undoes everything indexed above `block` on `chain` (blocks, events,
+    // tokens, mints, transfers and their balance effects) and moves cursors
+    // above it back to `block` (with its stored hash, or zero if unknown).
+    virtual RollbackResult rollback_above(ChainId chain, uint64_t block) = 0;
+
+    virtual std::optional<Cursor> get_cursor(ChainId chain, const core::Address& contract) = 0;
+    virtual std::optional<core::Hash32> block_hash(ChainId chain, uint64_t number) = 0;
+    virtual std::optional<Token> get_token(ChainId chain, const core::Address& contract,
+                                           const core::Uint256& token_id) = 0;
+    virtual uint64_t count_tokens(ChainId chain, const core::Address& contract) = 0;
+    virtual std::vector<Author> list_authors() = 0;                          // ordered by wallet, case-insensitively
+    virtual std::optional<Author> find_author(std::string_view wallet) = 0;  // any case
+    virtual core::Uint256 get_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
+                                      const core::Address& holder) = 0;  // zero when none
+
+    // Small key/value JSON documents (settings, checkpoints of non-indexed
+    // work). set_state rejects text that is not JSON.
+    virtual std::optional<std::string> get_state(std::string_view key) = 0;
+    virtual void set_state(std::string_view key, std::string_view json) = 0;
+};
+
+// "sqlite:///abs/path.db", "sqlite://./rel.db", "sqlite::memory:",
+// "postgresql://user:pass@host:port/db" (also "postgres://"). Connects but
+// does not migrate.
+std::unique_ptr<Store> open_store(const std::string& url);
+
+}  // namespace tokensync::store

@@ -1,0 +1,603 @@
+// The store behaviour suite: every case runs against each back-end (a SQLite
+// file and a throwaway PostgreSQL cluster), some with a restart in the middle.
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <latch>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "store/migrations.hpp"
+#include "store/sql/connection.hpp"
+#include "test_util/postgres.hpp"
+#include "test_util/temp_dir.hpp"
+
+namespace tokensync::core {
+// Readable failure messages for the uint256 comparisons below.
+inline void PrintTo(const Uint256& v, std::ostream* os) { *os << v.to_decimal(); }
+}  // namespace tokensync::core
+
+namespace tokensync::store {
+namespace {
+
+using core::Address;
+using core::Hash32;
+using core::Uint256;
+using test_util::PostgresCluster;
+using test_util::TempDir;
+
+// One cluster for the whole binary, started by the first PostgreSQL case.
+class PostgresEnvironment : public ::testing::Environment {
+  public:
+    static PostgresCluster& cluster() {
+        if (!cluster_) {
+            cluster_ = std::make_unique<PostgresCluster>();
+            cluster_->start();
+        }
+        return *cluster_;
+    }
+    void TearDown() override { cluster_.reset(); }
+
+  private:
+    static inline std::unique_ptr<PostgresCluster> cluster_;
+};
+[[maybe_unused]] ::testing::Environment* const kPostgresEnvironment =
+    ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
+
+enum class Backend { kSqliteFile, kPostgres };
+
+constexpr ChainId kChain = 31337;
+
+Hash32 hash(uint8_t tag, uint64_t n) {
+    Hash32 h;
+    h.bytes[0] = tag;
+    for (int i = 0; i < 8; ++i)
+        h.bytes[31 - i] = static_cast<uint8_t>(n >> (8 * i));
+    return h;
+}
+
+Address address(uint8_t n) {
+    core::ByteArray<20> b{};
+    b[0] = 0xa0;
+    b[19] = n;
+    return Address(b);
+}
+
+const Address kContract = address(1);
+const Address kAlice = address(0xa1);
+const Address kBob = address(0xb0);
+const Address kZero{};
+
+Uint256 u256(std::string_view decimal) { return *Uint256::from_decimal(decimal); }
+const Uint256 kTwoTo64 = u256("18446744073709551616");
+const Uint256 kMax = u256("115792089237316195423570985008687907853269984665640564039457584007913129639935");
+
+Block block(uint64_t n) { return {n, hash(0xb1, n), hash(0xb1, n - 1), static_cast<int64_t>(1'700'000'000 + n)}; }
+
+Token token(const Uint256& id, uint64_t at_block) {
+    return {.contract = kContract,
+            .token_id = id,
+            .author = "0xAuthor",
+            .owner = kAlice,
+            .status = TokenStatus::kDetected,
+            .block_number = at_block,
+            .created_at = 100,
+            .updated_at = 200};
+}
+
+Transfer transfer(uint64_t at_block, uint64_t log_index, const Address& from, const Address& to, const Uint256& id,
+                  const Uint256& amount, TokenStandard standard = TokenStandard::kErc1155) {
+    return {.tx_hash = hash(0x7a, at_block),
+            .log_index = log_index,
+            .batch_index = 0,
+            .block_number = at_block,
+            .block_timestamp = block(at_block).timestamp,
+            .contract = kContract,
+            .standard = standard,
+            .operator_address = from,
+            .from = from,
+            .to = to,
+            .token_id = id,
+            .amount = amount};
+}
+
+RawEvent raw_event(uint64_t at_block, uint64_t log_index) {
+    return {.tx_hash = hash(0x7a, at_block),
+            .log_index = log_index,
+            .block_number = at_block,
+            .block_hash = block(at_block).hash,
+            .contract = kContract,
+            .topics = {hash(0xe0, 1), hash(0xe0, 2)},
+            .data = {0xde, 0xad}};
+}
+
+// A batch that touches every table, for block n.
+ChangeSet full_batch(uint64_t n) {
+    ChangeSet c;
+    c.chain_id = kChain;
+    c.blocks = {block(n)};
+    c.raw_events = {raw_event(n, 0), raw_event(n, 1)};
+    c.authors = {{"0xAuthor", "a prompt", 50}};
+    c.tokens = {token(n, n)};
+    c.mint_events = {{.tx_hash = hash(0x7a, n),
+                      .log_index = 0,
+                      .block_number = n,
+                      .contract = kContract,
+                      .token_id = n,
+                      .minter = kAlice,
+                      .author = "0xAuthor"}};
+    c.transfers = {transfer(n, 1, kZero, kAlice, n, 5)};
+    c.cursors = {{kContract, n, block(n).hash}};
+    return c;
+}
+
+// Opens one store per thread on `url`, releases both threads into `body`
+// together, and returns what each threw ("" when nothing).
+std::array<std::string, 2> race_two_stores(const std::string& url, const std::function<void(Store&, int)>& body) {
+    std::latch go(2);
+    std::array<std::string, 2> errors;
+    auto run = [&](int i) {
+        bool released = false;
+        try {
+            auto store = open_store(url);
+            released = true;
+            go.arrive_and_wait();
+            body(*store, i);
+        } catch (const std::exception& e) {
+            if (!released) go.count_down();
+            errors[static_cast<size_t>(i)] = e.what();
+        }
+    };
+    std::thread a(run, 0);
+    std::thread b(run, 1);
+    a.join();
+    b.join();
+    return errors;
+}
+
+class StoreBehaviour : public ::testing::TestWithParam<Backend> {
+  protected:
+    void SetUp() override {
+        url_ = fresh_url();
+        store_ = open_store(url_);
+        store_->migrate();
+    }
+
+    // An empty, never migrated database of the back-end under test.
+    std::string fresh_url() {
+        if (GetParam() == Backend::kPostgres) return PostgresEnvironment::cluster().create_database();
+        dirs_.push_back(std::make_unique<TempDir>("tokensync-store"));
+        return "sqlite://" + (*dirs_.back() / "store.db").string();
+    }
+
+    // Closes the store and opens it again from the same URL.
+    void restart() {
+        store_.reset();
+        store_ = open_store(url_);
+    }
+
+    std::unique_ptr<sql::Connection> raw_connection() { return sql::open_connection(*parse_database_url(url_)); }
+
+    std::vector<std::unique_ptr<TempDir>> dirs_;
+    std::string url_;
+    std::unique_ptr<Store> store_;
+};
+
+const int kLatest = builtin_migrations().back().version;
+
+// ---- migrations ----
+
+TEST_P(StoreBehaviour, FreshDatabaseMigratesToLatestThenIsIdempotent) {
+    auto store = open_store(fresh_url());
+    EXPECT_EQ(store->schema_version(), 0);
+    MigrationResult first = store->migrate();
+    EXPECT_EQ(first.applied, static_cast<int>(builtin_migrations().size()));
+    EXPECT_EQ(first.version, kLatest);
+    EXPECT_EQ(store->schema_version(), kLatest);
+    MigrationResult second = store->migrate();
+    EXPECT_EQ(second.applied, 0);
+    EXPECT_EQ(second.version, kLatest);
+    EXPECT_EQ(store->backend(), GetParam() == Backend::kPostgres ? "postgresql" : "sqlite");
+    EXPECT_NO_THROW(store->ping());
+}
+
+TEST_P(StoreBehaviour, TwoConcurrentMigratorsApplyEachStepOnce) {
+    const std::string url = fresh_url();
+    for (int round = 0; round < 3; ++round) {
+        std::string target = round == 0 ? url : fresh_url();
+        MigrationResult results[2];
+        auto errors = race_two_stores(target, [&](Store& store, int i) { results[i] = store.migrate(); });
+        EXPECT_EQ(results[0].applied + results[1].applied, static_cast<int>(builtin_migrations().size()));
+        EXPECT_EQ(results[0].version, kLatest);
+        EXPECT_EQ(results[1].version, kLatest);
+    }
+}
+
+TEST_P(StoreBehaviour, LaterMigrationsApplyOnlyTheNewStepAndFailAtomically) {
+    auto conn = raw_connection();
+    const auto& dialect = sql::dialect_for(parse_database_url(url_)->kind);
+    std::vector<Migration> list(builtin_migrations().begin(), builtin_migrations().end());
+    list.push_back({kLatest + 1, "extra table", "CREATE TABLE extra_one (n BIGINT NOT NULL)"});
+    MigrationResult r = run_migrations(*conn, dialect, list);
+    EXPECT_EQ(r.applied, 1);
+    EXPECT_EQ(r.version, kLatest + 1);
+
+    // A step whose second statement fails leaves neither its first statement
+    // nor its version behind.
+    auto broken = list;
+    broken.push_back({kLatest + 2, "broken", "CREATE TABLE extra_two (n BIGINT); CREATE TABLE extra_one (n BIGINT)"});
+    try {
+        run_migrations(*conn, dialect, broken);
+        FAIL() << "expected StoreError";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find(fmt::format("migration {} (broken) failed", kLatest + 2)),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(read_schema_version(*conn, dialect), kLatest + 1);
+    auto exists = conn->query(std::string(dialect.table_exists), {std::string("extra_two")});
+    EXPECT_EQ(exists.at(0).at(0), "0");
+
+    // Versions must follow each other.
+    auto gap = list;
+    gap.push_back({kLatest + 3, "gap", "SELECT 1"});
+    EXPECT_THROW(run_migrations(*conn, dialect, gap), StoreError);
+    EXPECT_EQ(read_schema_version(*conn, dialect), kLatest + 1);
+}
+
+// ---- the write path ----
+
+TEST_P(StoreBehaviour, BatchInsertsEverythingAndReplayIsANoOp) {
+    ApplyResult first = store_->apply(full_batch(7));
+    EXPECT_EQ(first.blocks.inserted, 1u);
+    EXPECT_EQ(first.raw_events.inserted, 2u);
+    EXPECT_EQ(first.authors.inserted, 1u);
+    EXPECT_EQ(first.tokens.inserted, 1u);
+    EXPECT_EQ(first.mint_events.inserted, 1u);
+    EXPECT_EQ(first.transfers.inserted, 1u);
+    EXPECT_EQ(first.cursors_written, 1u);
+    EXPECT_FALSE(first.nothing_new());
+
+    ApplyResult replay = store_->apply(full_batch(7));
+    EXPECT_TRUE(replay.nothing_new());
+    EXPECT_EQ(replay.blocks, (RowCounts{0, 0, 1}));
+    EXPECT_EQ(replay.raw_events, (RowCounts{0, 0, 2}));
+    EXPECT_EQ(replay.authors, (RowCounts{0, 0, 1}));
+    EXPECT_EQ(replay.tokens, (RowCounts{0, 0, 1}));
+    EXPECT_EQ(replay.mint_events, (RowCounts{0, 0, 1}));
+    EXPECT_EQ(replay.transfers, (RowCounts{0, 0, 1}));
+
+    // The replay did not move the balance a second time.
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 7, kAlice), Uint256{5});
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 1u);
+    EXPECT_EQ(store_->get_cursor(kChain, kContract), (Cursor{kContract, 7, block(7).hash}));
+    EXPECT_EQ(store_->block_hash(kChain, 7), block(7).hash);
+    EXPECT_EQ(store_->block_hash(kChain, 8), std::nullopt);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 7), token(7, 7));
+}
+
+TEST_P(StoreBehaviour, ConcurrentWritersNeverLoseABalanceUpdate) {
+    // Each writer reads a balance and writes it back; without the write lock
+    // one of two overlapping batches would overwrite the other's result.
+    constexpr int kBatches = 25;
+    auto errors = race_two_stores(url_, [&](Store& store, int writer) {
+        for (int i = 0; i < kBatches; ++i) {
+            ChangeSet c;
+            c.chain_id = kChain;
+            Transfer mint = transfer(100 + static_cast<uint64_t>(i), 0, kZero, kAlice, 1, 1);
+            mint.tx_hash = hash(static_cast<uint8_t>(0x10 + writer), static_cast<uint64_t>(i));
+            c.transfers = {mint};
+            store.apply(c);
+        }
+    });
+    EXPECT_EQ(errors[0], "");
+    EXPECT_EQ(errors[1], "");
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kAlice), Uint256{2 * kBatches});
+}
+
+TEST_P(StoreBehaviour, EachTableIsUniqueOnItsKey) {
+    store_->apply(full_batch(1));
+
+    ChangeSet again;
+    again.chain_id = kChain;
+    // Same keys with different payloads: the first row stays.
+    RawEvent event = raw_event(1, 0);
+    event.data = {0x01};
+    again.raw_events = {event, raw_event(1, 2)};  // (tx, 2) is new
+    Token t = token(1, 1);
+    t.owner = kBob;
+    again.tokens = {t, token(2, 1)};
+    Token other_contract = token(1, 1);
+    other_contract.contract = address(2);
+    again.tokens.push_back(other_contract);
+    MintEvent mint = full_batch(1).mint_events[0];
+    mint.minter = kBob;
+    again.mint_events = {mint};
+    Transfer same = transfer(1, 1, kZero, kBob, 1, 9);
+    Transfer next_in_batch = transfer(1, 1, kZero, kBob, 1, 9);
+    next_in_batch.batch_index = 1;
+    again.transfers = {same, next_in_batch};
+    again.blocks = {block(1)};
+
+    ApplyResult r = store_->apply(again);
+    EXPECT_EQ(r.raw_events, (RowCounts{1, 0, 1}));
+    EXPECT_EQ(r.tokens, (RowCounts{2, 0, 1}));
+    EXPECT_EQ(r.mint_events, (RowCounts{0, 0, 1}));
+    EXPECT_EQ(r.transfers, (RowCounts{1, 0, 1}));
+    EXPECT_EQ(r.blocks, (RowCounts{0, 0, 1}));
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, kAlice);
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 2u);
+    EXPECT_EQ(store_->count_tokens(kChain, address(2)), 1u);
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kBob), Uint256{9});  // only batch index 1 was new
+
+    // The same keys on another chain are other rows.
+    ChangeSet elsewhere = full_batch(1);
+    elsewhere.chain_id = kChain + 1;
+    ApplyResult other = store_->apply(elsewhere);
+    EXPECT_EQ(other.tokens.inserted, 1u);
+    EXPECT_EQ(other.transfers.inserted, 1u);
+    EXPECT_EQ(other.raw_events.inserted, 2u);
+    EXPECT_EQ(other.authors.skipped, 1u);  // authors are not per chain
+
+    // Cursors are one row per (chain, contract), overwritten.
+    ChangeSet move;
+    move.chain_id = kChain;
+    move.cursors = {{kContract, 9, hash(0xcc, 9)}};
+    store_->apply(move);
+    EXPECT_EQ(store_->get_cursor(kChain, kContract), (Cursor{kContract, 9, hash(0xcc, 9)}));
+    EXPECT_EQ(store_->get_cursor(kChain + 1, kContract), (Cursor{kContract, 1, block(1).hash}));
+    EXPECT_EQ(store_->get_cursor(kChain, address(2)), std::nullopt);
+}
+
+TEST_P(StoreBehaviour, Uint256RoundTripsAtTheExtremes) {
+    ChangeSet c;
+    c.chain_id = kChain;
+    for (const Uint256& id : {Uint256{0}, kTwoTo64, kMax}) {
+        c.tokens.push_back(token(id, 3));
+        c.transfers.push_back(transfer(3, c.transfers.size(), kZero, kAlice, id, id == 0 ? kMax : id));
+    }
+    store_->apply(c);
+    restart();
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 3u);
+    for (const Uint256& id : {Uint256{0}, kTwoTo64, kMax}) {
+        auto got = store_->get_token(kChain, kContract, id);
+        ASSERT_TRUE(got) << id.to_decimal();
+        EXPECT_EQ(got->token_id, id);
+        EXPECT_EQ(store_->get_balance(kChain, kContract, id, kAlice), id == 0 ? kMax : id);
+    }
+    EXPECT_EQ(store_->get_token(kChain, kContract, kTwoTo64.wrapping_add(1)), std::nullopt);
+
+    // One more unit on a full balance is an overflow, which fails the batch.
+    ChangeSet overflow;
+    overflow.chain_id = kChain;
+    overflow.transfers = {transfer(4, 0, kZero, kAlice, kMax, 1)};
+    EXPECT_THROW(store_->apply(overflow), StoreError);
+    EXPECT_EQ(store_->get_balance(kChain, kContract, kMax, kAlice), kMax);
+}
+
+TEST_P(StoreBehaviour, BalancesFollowTransfersMintsAndBurns) {
+    ChangeSet c;
+    c.chain_id = kChain;
+    c.transfers = {
+        transfer(5, 0, kZero, kAlice, 42, 10),  // mint 10
+        transfer(5, 1, kAlice, kBob, 42, 3),    // move 3
+        transfer(5, 2, kBob, kZero, 42, 2),     // burn 2
+        transfer(5, 3, kZero, kBob, kMax, 1, TokenStandard::kErc721),
+        transfer(5, 4, kBob, kAlice, kMax, 1, TokenStandard::kErc721),
+        transfer(5, 5, kAlice, kBob, 42, 7),  // Alice down to zero
+    };
+    store_->apply(c);
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 42, kAlice), Uint256{0});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 42, kBob), Uint256{8});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 42, kZero), Uint256{0});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, kMax, kAlice), Uint256{1});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, kMax, kBob), Uint256{0});
+}
+
+TEST_P(StoreBehaviour, FailedBatchLeavesNeitherRowsNorCursor) {
+    // Valid rows first, then a transfer from an empty balance.
+    ChangeSet bad = full_batch(4);
+    bad.transfers.push_back(transfer(4, 9, kBob, kAlice, 4, 1));
+    try {
+        store_->apply(bad);
+        FAIL() << "expected StoreError";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("would go below zero"), std::string::npos) << e.what();
+    }
+    restart();
+    EXPECT_EQ(store_->get_cursor(kChain, kContract), std::nullopt);
+    EXPECT_EQ(store_->block_hash(kChain, 4), std::nullopt);
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 0u);
+    EXPECT_TRUE(store_->list_authors().empty());
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 4, kAlice), Uint256{0});
+
+    // The same batch without the bad transfer goes in whole.
+    ApplyResult ok = store_->apply(full_batch(4));
+    EXPECT_EQ(ok.tokens.inserted, 1u);
+    EXPECT_EQ(store_->get_cursor(kChain, kContract)->block_number, 4u);
+}
+
+TEST_P(StoreBehaviour, BlockAtAKnownHeightWithAnotherHashFailsTheBatch) {
+    store_->apply(full_batch(6));
+    ChangeSet fork = full_batch(7);
+    Block other = block(6);
+    other.hash = hash(0xf0, 6);
+    fork.blocks.push_back(other);
+    try {
+        store_->apply(fork);
+        FAIL() << "expected StoreError";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("roll back first"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(store_->block_hash(kChain, 6), block(6).hash);
+    EXPECT_EQ(store_->block_hash(kChain, 7), std::nullopt);
+    EXPECT_EQ(store_->get_cursor(kChain, kContract)->block_number, 6u);
+}
+
+TEST_P(StoreBehaviour, InvalidRowsFailTheBatch) {
+    ChangeSet topics;
+    topics.chain_id = kChain;
+    RawEvent e = raw_event(1, 0);
+    e.topics.resize(5);
+    topics.raw_events = {e};
+    EXPECT_THROW(store_->apply(topics), StoreError);
+
+    ChangeSet no_wallet;
+    no_wallet.chain_id = kChain;
+    no_wallet.authors = {{"", "prompt", 1}};
+    EXPECT_THROW(store_->apply(no_wallet), StoreError);
+
+    ChangeSet huge_block = full_batch(1);
+    huge_block.blocks[0].number = uint64_t{1} << 63;
+    EXPECT_THROW(store_->apply(huge_block), StoreError);
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 0u);
+}
+
+// ---- authors ----
+
+TEST_P(StoreBehaviour, AuthorWalletsAreUniqueInAnyCase) {
+    const std::string wallet = "0x52908400098527886E0F7030069857D2E4169EE7";
+    std::string lower = wallet;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    ChangeSet c;
+    c.chain_id = kChain;
+    c.authors = {{wallet, "first", 10}, {lower, "first", 11}};
+    ApplyResult r = store_->apply(c);
+    EXPECT_EQ(r.authors, (RowCounts{1, 0, 1}));
+
+    c.authors = {{lower, "second", 12}};
+    EXPECT_EQ(store_->apply(c).authors, (RowCounts{0, 1, 0}));
+
+    auto found = store_->find_author("0X52908400098527886E0F7030069857D2E4169EE7");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(*found, (Author{wallet, "second", 10}));  // first spelling and time kept
+    EXPECT_EQ(store_->find_author(lower), found);
+    EXPECT_EQ(store_->find_author("0x0000000000000000000000000000000000000000"), std::nullopt);
+
+    c.authors = {{"0xB", "b", 1}, {"0xa", "a", 2}};
+    store_->apply(c);
+    auto all = store_->list_authors();
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0].wallet, wallet);
+    EXPECT_EQ(all[1].wallet, "0xa");
+    EXPECT_EQ(all[2].wallet, "0xB");
+
+    // The database itself refuses a second spelling, whoever writes it.
+    auto conn = raw_connection();
+    EXPECT_THROW(conn->execute("INSERT INTO authors (wallet, prompt, created_at) VALUES (?, '', 0)", {lower}),
+                 StoreError);
+}
+
+// ---- restart, state, rollback ----
+
+TEST_P(StoreBehaviour, RestartSeesTheSameData) {
+    store_->apply(full_batch(1));
+    store_->apply(full_batch(2));
+    store_->set_state("checkpoint", R"({"block": 2})");
+    restart();
+    EXPECT_EQ(store_->schema_version(), kLatest);
+    EXPECT_EQ(store_->migrate().applied, 0);
+    EXPECT_EQ(store_->get_cursor(kChain, kContract), (Cursor{kContract, 2, block(2).hash}));
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1), token(1, 1));
+    EXPECT_EQ(store_->get_token(kChain, kContract, 2), token(2, 2));
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 2, kAlice), Uint256{5});
+    EXPECT_EQ(store_->find_author("0xauthor")->prompt, "a prompt");
+    EXPECT_EQ(store_->get_state("checkpoint"), R"({"block": 2})");
+    EXPECT_TRUE(store_->apply(full_batch(2)).nothing_new());
+    restart();
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 2, kAlice), Uint256{5});
+}
+
+TEST_P(StoreBehaviour, SystemStateKeepsJsonAsGiven) {
+    EXPECT_EQ(store_->get_state("missing"), std::nullopt);
+    store_->set_state("k", R"({"b":1,  "a":[1,2]})");
+    EXPECT_EQ(store_->get_state("k"), R"({"b":1,  "a":[1,2]})");
+    store_->set_state("k", "42");
+    EXPECT_EQ(store_->get_state("k"), "42");
+    EXPECT_THROW(store_->set_state("k", "{not json"), StoreError);
+    EXPECT_THROW(store_->set_state("k", ""), StoreError);
+    EXPECT_EQ(store_->get_state("k"), "42");
+}
+
+TEST_P(StoreBehaviour, RollbackAboveRemovesRowsAndUndoesBalances) {
+    for (uint64_t n = 1; n <= 3; ++n)
+        store_->apply(full_batch(n));
+    ChangeSet moves;
+    moves.chain_id = kChain;
+    moves.blocks = {block(4)};
+    moves.transfers = {transfer(4, 0, kAlice, kBob, 1, 2)};  // token 1 was minted in block 1
+    moves.cursors = {{kContract, 4, block(4).hash}, {address(9), 0, hash(0xcc, 0)}};
+    store_->apply(moves);
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kBob), Uint256{2});
+
+    RollbackResult r = store_->rollback_above(kChain, 1);
+    EXPECT_EQ(r.blocks, 3u);
+    EXPECT_EQ(r.raw_events, 4u);
+    EXPECT_EQ(r.tokens, 2u);
+    EXPECT_EQ(r.mint_events, 2u);
+    EXPECT_EQ(r.transfers, 3u);
+    EXPECT_EQ(r.cursors, 1u);
+    restart();
+    EXPECT_EQ(store_->get_cursor(kChain, kContract), (Cursor{kContract, 1, block(1).hash}));
+    EXPECT_EQ(store_->get_cursor(kChain, address(9)), (Cursor{address(9), 0, hash(0xcc, 0)}));
+    EXPECT_EQ(store_->block_hash(kChain, 2), std::nullopt);
+    EXPECT_EQ(store_->block_hash(kChain, 1), block(1).hash);
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 1u);
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kAlice), Uint256{5});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kBob), Uint256{0});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 2, kAlice), Uint256{0});
+
+    // The rolled back heights take new blocks, and a replay of block 2 is new again.
+    EXPECT_EQ(store_->apply(full_batch(2)).tokens.inserted, 1u);
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 2, kAlice), Uint256{5});
+
+    // Rolling back above an unknown height leaves cursors with a zero hash.
+    store_->rollback_above(kChain, 0);
+    EXPECT_EQ(store_->get_cursor(kChain, kContract), (Cursor{kContract, 0, Hash32{}}));
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 0u);
+}
+
+// The fixture can stop and restart the server under a running client (a
+// later suite does this to a daemon); the data survives, and a store whose
+// server went away reports it as StoreError.
+TEST(PostgresClusterFixture, StopAndStartKeepTheData) {
+    PostgresCluster& cluster = PostgresEnvironment::cluster();
+    const std::string url = cluster.create_database();
+    EXPECT_EQ(url.find(fmt::format("@127.0.0.1:{}/", cluster.port())), url.find('@'));
+    auto store = open_store(url);
+    store->migrate();
+    store->apply(full_batch(1));
+
+    cluster.stop();
+    EXPECT_FALSE(cluster.running());
+    EXPECT_THROW(store->ping(), StoreError);
+    EXPECT_THROW(store->get_cursor(kChain, kContract), StoreError);
+    try {
+        open_store(url);
+        FAIL() << "expected StoreError";
+    } catch (const StoreError& e) {
+        std::string message = e.what();
+        EXPECT_NE(message.find("cannot connect to PostgreSQL at 127.0.0.1:"), std::string::npos) << message;
+        EXPECT_EQ(message.find(PostgresCluster::kPassword), std::string::npos) << message;
+    }
+
+    cluster.start();
+    EXPECT_TRUE(cluster.running());
+    store = open_store(url);
+    EXPECT_NO_THROW(store->ping());
+    EXPECT_EQ(store->get_cursor(kChain, kContract), (Cursor{kContract, 1, block(1).hash}));
+    EXPECT_EQ(store->schema_version(), kLatest);
+}
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+    return info.param == Backend::kPostgres ? "Postgres" : "SqliteFile";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreBehaviour, ::testing::Values(Backend::kSqliteFile, Backend::kPostgres),
+                         backend_name);
+
+}  // namespace
+}  // namespace tokensync::store

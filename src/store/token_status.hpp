@@ -1,0 +1,23 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace tokensync::store {
+
+// Where a token is in the lifecycle pipeline. The store only records the
+// value; the pipeline layer owns the rules for moving between them.
+enum class TokenStatus {
+    kDetected,
+    kGenerating,
+    kUploading,
+    kReady,
+    kRevealed,
+    kFailed,
+};
+
+// The spelling stored in the database ("detected", "generating", ...).
+std::string_view to_string(TokenStatus s) noexcept;
+std::optional<TokenStatus> parse_token_status(std::string_view s) noexcept;
+
+}  // namespace tokensync::store
