@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/abi/signature.hpp"
+#include "core/address.hpp"
+
+namespace tokensync::infra {
+
+inline constexpr std::string_view kDefaultDatabase = "sqlite://./tokensync.db";
+inline constexpr std::uint64_t kDefaultFinalityDepth = 64;
+
+// Thrown by the loader. The message starts with "config error: ", names the
+// key path (e.g. "chains[0].rpc[1]") and never contains a secret.
+class ConfigError : public std::runtime_error {
+  public:
+    explicit ConfigError(const std::string& what);
+    ConfigError(std::string_view path, std::string_view what);
+};
+
+// What a contract's events feed.
+enum class Module { kTokenRegistry, kErc721, kErc1155, kEvents };
+
+std::string_view to_string(Module module) noexcept;
+std::optional<Module> parse_module(std::string_view name) noexcept;
+
+struct ChainConfig {
+    std::string name;
+    std::uint64_t chain_id = 0;
+    std::vector<std::string> rpc;  // in fail-over order; never empty
+    std::optional<std::string> ws;
+    std::uint64_t finality_depth = kDefaultFinalityDepth;
+};
+
+struct ContractConfig {
+    std::string name;
+    std::string chain;  // the name of a ChainConfig
+    core::Address address;
+    std::uint64_t start_block = 0;
+    // `abi:` resolved against the config file's folder, and the file's text
+    // (an ABI JSON array or a compiler artifact with an "abi" member).
+    std::optional<std::filesystem::path> abi_path;
+    std::string abi_text;
+    // `events:` human-readable signatures, e.g. "Transfer(address indexed from, ...)".
+    std::vector<std::string> events;
+    // The events of the ABI file or of `events:`, parsed and checked at load.
+    std::vector<core::abi::Event> abi_events;
+    std::vector<Module> modules;  // never empty
+};
+
+struct Config {
+    std::filesystem::path source;  // the file it was read from ("" when parsed from text)
+    std::string database{kDefaultDatabase};
+    std::vector<ChainConfig> chains;
+    std::vector<ContractConfig> contracts;
+
+    const ChainConfig* find_chain(std::string_view name) const noexcept;
+};
+
+}  // namespace tokensync::infra

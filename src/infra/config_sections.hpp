@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string_view>
+
+#include "infra/config.hpp"
+#include "infra/config_node.hpp"
+
+// One parser per top-level section of the configuration file. Adding a
+// section: a field in Config, a parse_*_section here (own .cpp), and a row
+// in kSections (config_loader.cpp). Sections are parsed in table order, so a
+// section may look at the ones before it (contracts check chain names).
+namespace tokensync::infra {
+
+void parse_database_section(const ConfigNode& node, Config& config);
+void parse_chains_section(const ConfigNode& node, Config& config);
+void parse_contracts_section(const ConfigNode& node, Config& config);
+
+}  // namespace tokensync::infra

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace tokensync::net {
+
+// Why a request produced no HTTP response. A response with any status code
+// (404, 500, 429...) is not an error at this layer: callers read the status.
+enum class HttpErrorKind {
+    kInvalidUrl,   // the URL could not be parsed
+    kUnsupported,  // e.g. https before TLS support lands
+    kResolve,      // the host name did not resolve (or not within the connect timeout)
+    kConnect,      // refused, unreachable, or no connection within the connect timeout
+    kTimeout,      // the request was not sent and answered within the request timeout
+    kSend,         // the connection failed while sending the request
+    kReceive,      // the connection failed or the response was malformed while reading
+};
+
+// Thrown by HttpClient. The message names host:port and the cause, never the
+// URL's path or query: provider API keys live there.
+class HttpError : public std::runtime_error {
+  public:
+    HttpError(HttpErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    HttpErrorKind kind() const noexcept { return kind_; }
+
+  private:
+    HttpErrorKind kind_;
+};
+
+}  // namespace tokensync::net
