@@ -33,7 +33,7 @@ format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 tidy: configure
-	git ls-files 'src/*.cpp' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+	git ls-files 'src/*.cpp' | xargs clang-tidy-16 -p $(BUILD_DIR) --quiet
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -14,7 +14,7 @@ apt_packages=(
   libpq-dev postgresql postgresql-client
   libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format clang-tidy
+  clang-format clang-tidy-16
   nodejs
 )
 
