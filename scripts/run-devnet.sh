@@ -19,7 +19,7 @@ deployer_key=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 author=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(process.argv[1].split(".").reduce((o,k)=>o[k],v))})' "$1"; }
+json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);const r=process.argv[1].split(".").reduce((o,k)=>o[k],v);console.log(Array.isArray(r)?r.join(","):r)})' "$1"; }
 
 for f in "$tokensync" "$anvil" "$cast" "$build/contracts/PromptNFT.json"; do
     [[ -e $f ]] || { echo "run-devnet: $f is missing; run 'make run' (it builds first)" >&2; exit 2; }
@@ -43,7 +43,7 @@ done
 deploy() {  # deploy NAME [ABI-ENCODED CONSTRUCTOR ARGS]
     local bytecode
     bytecode=$(json_field bytecode.object <"$build/contracts/$1.json")
-    "$cast" send --rpc-url "$rpc" --private-key "$deployer_key" --json --create "$bytecode${2#0x}" | json_field contractAddress
+    "$cast" send --rpc-url "$rpc" --private-key "$deployer_key" --json --create "$bytecode${2:+${2#0x}}" | json_field contractAddress
 }
 step "Deploying the example contracts"
 nft=$(deploy PromptNFT "$("$cast" abi-encode 'constructor(uint256)' 1)")
@@ -90,7 +90,7 @@ step "Minting 5 tokens for prompt author $author"
 sig='event BatchMinted(address indexed minter, address indexed promptAuthor, uint256 indexed startTokenId, uint256 quantity)'
 topic0=$("$tokensync" abi topic "$sig")
 logs=$("$cast" rpc --rpc-url "$rpc" eth_getLogs "{\"address\":\"$nft\",\"fromBlock\":\"0x0\",\"topics\":[\"$topic0\"]}")
-topics=$(json_field 0.topics <<<"$logs" | tr -d ' ')
+topics=$(json_field 0.topics <<<"$logs")
 data=$(json_field 0.data <<<"$logs")
 step "BatchMinted decoded by tokensync"
 "$tokensync" abi decode-log "$sig" --topics "$topics" --data "$data"
