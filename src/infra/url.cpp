@@ -57,6 +57,30 @@ std::optional<UrlParts> split_url(std::string_view url) noexcept {
     return parts;
 }
 
+std::optional<HostPort> split_host_port(std::string_view authority) noexcept {
+    HostPort out;
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        out.host = authority.substr(1, close - 1);
+        out.bracketed = true;
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return std::nullopt;
+            out.port = after.substr(1);
+            out.has_port = true;
+        }
+        return out;
+    }
+    const auto colon = authority.rfind(':');
+    out.host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) {
+        out.port = authority.substr(colon + 1);
+        out.has_port = true;
+    }
+    return out;
+}
+
 bool is_http_url(std::string_view url) noexcept { return has_scheme(url, "http", "https"); }
 
 bool is_ws_url(std::string_view url) noexcept { return has_scheme(url, "ws", "wss"); }

@@ -60,3 +60,32 @@ TEST(IsWsUrl, AcceptsWsAndWss) {
 
 }  // namespace
 }  // namespace tokensync::infra
+
+TEST(SplitHostPort, PlainBracketedAndBroken) {
+    using tokensync::infra::split_host_port;
+    auto plain = split_host_port("db.example:5433");
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->host, "db.example");
+    EXPECT_EQ(plain->port, "5433");
+    EXPECT_TRUE(plain->has_port);
+    EXPECT_FALSE(plain->bracketed);
+
+    auto bare = split_host_port("localhost");
+    ASSERT_TRUE(bare);
+    EXPECT_EQ(bare->host, "localhost");
+    EXPECT_FALSE(bare->has_port);
+
+    auto v6 = split_host_port("[::1]:8545");
+    ASSERT_TRUE(v6);
+    EXPECT_EQ(v6->host, "::1");
+    EXPECT_EQ(v6->port, "8545");
+    EXPECT_TRUE(v6->bracketed);
+
+    auto empty_port = split_host_port("host:");
+    ASSERT_TRUE(empty_port);
+    EXPECT_TRUE(empty_port->has_port);
+    EXPECT_EQ(empty_port->port, "");
+
+    EXPECT_FALSE(split_host_port("[::1"));
+    EXPECT_FALSE(split_host_port("[::1]x"));
+}

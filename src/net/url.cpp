@@ -63,31 +63,16 @@ std::expected<Url, UrlError> Url::parse(std::string_view text) {
     if (text.substr(0, text.find_first_of("/?#", parts->scheme.size() + 3)).find('@') != std::string_view::npos)
         return std::unexpected(UrlError::kUserInfo);
 
-    const std::string_view authority = parts->host;
-    std::string_view host;
-    std::string_view port_text;
-    bool has_port = false;
-    if (!authority.empty() && authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) return std::unexpected(UrlError::kInvalidHost);
-        host = authority.substr(1, close - 1);
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return std::unexpected(UrlError::kInvalidHost);
-            port_text = after.substr(1);
-            has_port = true;
-        }
-        if (!std::ranges::all_of(host, [](unsigned char c) { return std::isxdigit(c) != 0 || c == ':' || c == '.'; }))
-            return std::unexpected(UrlError::kInvalidHost);
-    } else {
-        const auto colon = authority.find(':');
-        host = authority.substr(0, colon);
-        if (colon != std::string_view::npos) {
-            port_text = authority.substr(colon + 1);
-            has_port = true;
-        }
-        if (!std::ranges::all_of(host, is_host_char)) return std::unexpected(UrlError::kInvalidHost);
-    }
+    const auto split = infra::split_host_port(parts->host);
+    if (!split) return std::unexpected(UrlError::kInvalidHost);
+    const std::string_view host = split->host;
+    const std::string_view port_text = split->port;
+    const bool has_port = split->has_port;
+    const bool host_ok =
+        split->bracketed
+            ? std::ranges::all_of(host, [](unsigned char c) { return std::isxdigit(c) != 0 || c == ':' || c == '.'; })
+            : std::ranges::all_of(host, is_host_char);
+    if (!host_ok) return std::unexpected(UrlError::kInvalidHost);
     if (host.empty()) return std::unexpected(UrlError::kMissingHost);
 
     url.port = default_port(url.scheme);

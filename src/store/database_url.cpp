@@ -4,51 +4,32 @@
 
 #include <fmt/format.h>
 
+#include "infra/url.hpp"
+
 namespace tokensync::store {
 namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-std::expected<DatabaseUrl, UrlError> parse_postgres(std::string_view url, std::string_view rest) {
+std::expected<DatabaseUrl, UrlError> parse_postgres(std::string_view url) {
+    const auto parts = infra::split_url(url);
+    if (!parts) return std::unexpected(UrlError::kBadPostgresUrl);
     DatabaseUrl out;
     out.kind = DatabaseUrl::Kind::kPostgres;
     out.conninfo = std::string(url);
-    rest = rest.substr(0, rest.find_first_of("?#"));
-    size_t slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
-    std::string_view database = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    const std::string_view database = parts->path.empty() ? std::string_view{} : parts->path.substr(1);
     if (database.empty() || database.find('/') != std::string_view::npos)
         return std::unexpected(UrlError::kBadPostgresUrl);
     out.database = std::string(database);
+    out.user = std::string(parts->userinfo.substr(0, parts->userinfo.find(':')));
 
-    // The password may contain '@' only percent-encoded, so the last '@'
-    // ends the user information.
-    if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-        std::string_view userinfo = authority.substr(0, at);
-        out.user = std::string(userinfo.substr(0, userinfo.find(':')));
-        authority = authority.substr(at + 1);
-    }
-    std::string_view host = authority;
-    std::string_view port;
-    if (starts_with(authority, "[")) {  // IPv6 literal
-        size_t close = authority.find(']');
-        if (close == std::string_view::npos) return std::unexpected(UrlError::kBadPostgresUrl);
-        host = authority.substr(0, close + 1);
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after[0] != ':') return std::unexpected(UrlError::kBadPostgresUrl);
-            port = after.substr(1);
-        }
-    } else if (size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-    }
-    if (port.empty() && authority.ends_with(":")) return std::unexpected(UrlError::kBadPostgresUrl);
-    if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) || port.size() > 5) {
+    const auto split = infra::split_host_port(parts->host);
+    if (!split || (split->has_port && split->port.empty()) || split->port.size() > 5 ||
+        !std::all_of(split->port.begin(), split->port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::unexpected(UrlError::kBadPostgresUrl);
     }
-    out.host = std::string(host);
-    out.port = port.empty() ? "5432" : std::string(port);
+    out.host = split->bracketed ? fmt::format("[{}]", split->host) : std::string(split->host);
+    out.port = split->has_port ? std::string(split->port) : "5432";
     return out;
 }
 
@@ -84,7 +65,7 @@ std::expected<DatabaseUrl, UrlError> parse_database_url(std::string_view url) {
         return out;
     }
     for (std::string_view scheme : {"postgresql://", "postgres://"}) {
-        if (starts_with(url, scheme)) return parse_postgres(url, url.substr(scheme.size()));
+        if (starts_with(url, scheme)) return parse_postgres(url);
     }
     return std::unexpected(UrlError::kUnknownScheme);
 }
