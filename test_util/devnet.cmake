@@ -20,7 +20,7 @@ add_custom_command(
 add_custom_target(tokensync_contracts ALL DEPENDS ${TOKENSYNC_CONTRACT_ARTIFACTS})
 
 tokensync_library(tokensync_test_devnet
-  SOURCES devnet.cpp devnet_transactions.cpp devnet_contracts.cpp devnet_state.cpp
+  SOURCES devnet.cpp devnet_transactions.cpp devnet_contracts.cpp devnet_state.cpp abi_call.cpp
   LIBS tokensync_test_util tokensync_net tokensync_core Boost::json fmt::fmt)
 add_dependencies(tokensync_test_devnet tokensync_contracts)
 
