@@ -18,11 +18,11 @@ apt_packages=(
   nodejs
 )
 
+# One dpkg-query for all packages keeps the no-op run fast.
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${apt_packages[@]}" 2>/dev/null | awk '/install ok installed/ {print $1}' || true)
 missing=()
 for p in "${apt_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$p")
-  fi
+  grep -qx "$p" <<<"$installed" || missing+=("$p")
 done
 # npm may come from Debian or from NodeSource's nodejs package; only ask for
 # Debian's when no npm is on the PATH.
