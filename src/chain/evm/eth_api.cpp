@@ -1,0 +1,53 @@
+#include "chain/evm/eth_api.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "core/hex.hpp"
+
+namespace tokensync::chain::evm {
+namespace {
+
+uint64_t quantity_result(RpcClient& client, std::string_view method) {
+    auto v = parse_quantity(client.call(method), "result");
+    if (!v) throw RpcResponseError(fmt::format("{}: {}", method, v.error().to_string()));
+    return *v;
+}
+
+std::optional<BlockHeader> block_by(RpcClient& client, std::string block) {
+    auto v = client.call("eth_getBlockByNumber", boost::json::array{boost::json::value(block), false});
+    if (v.is_null()) return std::nullopt;
+    auto header = parse_block_header(v);
+    if (!header) throw RpcResponseError(fmt::format("eth_getBlockByNumber({}): {}", block, header.error().to_string()));
+    return *header;
+}
+
+}  // namespace
+
+uint64_t chain_id(RpcClient& client) { return quantity_result(client, "eth_chainId"); }
+
+uint64_t block_number(RpcClient& client) { return quantity_result(client, "eth_blockNumber"); }
+
+std::optional<BlockHeader> get_block(RpcClient& client, uint64_t number) {
+    return block_by(client, to_quantity(number));
+}
+
+std::optional<BlockHeader> get_block(RpcClient& client, std::string_view tag) {
+    return block_by(client, std::string(tag));
+}
+
+core::Bytes eth_call(RpcClient& client, const core::Address& to, core::ByteView data, std::string_view block) {
+    boost::json::object txn{{"to", to.lower_hex()}, {"data", core::to_hex(data)}};
+    auto v = client.call("eth_call", boost::json::array{std::move(txn), boost::json::value(std::string(block))});
+    if (!v.is_string() || !core::is_hex_data(v.get_string())) {
+        throw RpcResponseError("eth_call: result: not 0x-prefixed even-length hex");
+    }
+    return *core::from_hex(v.get_string());
+}
+
+std::optional<core::Bytes> revert_data(const RpcError& error) {
+    if (error.code != 3 || !error.data.is_string() || !core::is_hex_data(error.data.get_string())) return std::nullopt;
+    return *core::from_hex(error.data.get_string());
+}
+
+}  // namespace tokensync::chain::evm

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chain/evm/rpc_client.hpp"
+#include "chain/evm/types.hpp"
+#include "core/address.hpp"
+#include "core/bytes.hpp"
+
+namespace tokensync::chain::evm {
+
+// Typed wrappers of the eth_ methods tokensync reads. A result of the wrong
+// shape throws RpcResponseError naming the method and field; node errors
+// throw RpcCallError (a revert: code 3, with the revert bytes in data).
+
+uint64_t chain_id(RpcClient& client);
+uint64_t block_number(RpcClient& client);
+
+// The header of a block by number or by tag ("latest", "finalized"...);
+// nullopt when the node does not have it (yet).
+std::optional<BlockHeader> get_block(RpcClient& client, uint64_t number);
+std::optional<BlockHeader> get_block(RpcClient& client, std::string_view tag);
+
+// eth_call at a block: a QUANTITY string or a tag.
+core::Bytes eth_call(RpcClient& client, const core::Address& to, core::ByteView data,
+                     std::string_view block = "latest");
+
+// The revert bytes of an RpcCallError for a reverted eth_call, if it is one.
+std::optional<core::Bytes> revert_data(const RpcError& error);
+
+}  // namespace tokensync::chain::evm

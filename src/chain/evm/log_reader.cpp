@@ -1,0 +1,107 @@
+#include "chain/evm/log_reader.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "chain/evm/eth_api.hpp"
+#include "infra/log.hpp"
+
+namespace tokensync::chain::evm {
+namespace {
+
+boost::json::object filter_object(const LogFilter& filter) {
+    boost::json::object o;
+    if (filter.addresses.size() == 1) {
+        o["address"] = filter.addresses.front().lower_hex();
+    } else if (!filter.addresses.empty()) {
+        boost::json::array addresses;
+        for (const auto& a : filter.addresses)
+            addresses.emplace_back(a.lower_hex());
+        o["address"] = std::move(addresses);
+    }
+    if (!filter.topics.empty()) {
+        boost::json::array topics;
+        for (const auto& position : filter.topics) {
+            if (position.empty()) {
+                topics.emplace_back(nullptr);
+            } else if (position.size() == 1) {
+                topics.emplace_back(position.front().hex());
+            } else {
+                boost::json::array any;
+                for (const auto& t : position)
+                    any.emplace_back(t.hex());
+                topics.emplace_back(std::move(any));
+            }
+        }
+        o["topics"] = std::move(topics);
+    }
+    return o;
+}
+
+std::vector<Log> parsed_logs(const boost::json::value& v, std::string_view where) {
+    auto logs = parse_logs(v);
+    if (!logs)
+        throw LogFetchError(fmt::format("eth_getLogs {}: malformed answer: {}", where, logs.error().to_string()));
+    return std::move(*logs);
+}
+
+}  // namespace
+
+LogReader::LogReader(RpcClient& client, RangePlanner::Options options)
+    : client_(client), planners_(client.endpoint_count(), RangePlanner(options)) {}
+
+std::vector<Log> LogReader::fetch(const LogFilter& filter, uint64_t from, uint64_t to) {
+    auto o = filter_object(filter);
+    o["fromBlock"] = to_quantity(from);
+    o["toBlock"] = to_quantity(to);
+    ++calls_;
+    return parsed_logs(client_.call("eth_getLogs", boost::json::array{std::move(o)}),
+                       fmt::format("[{}, {}]", from, to));
+}
+
+std::vector<Log> LogReader::fetch_by_hash(const LogFilter& filter, uint64_t block, const RpcError& why) {
+    const auto header = get_block(client_, block);
+    if (!header) throw LogFetchError(fmt::format("block {} is too large for eth_getLogs and not found", block));
+    auto o = filter_object(filter);
+    o["blockHash"] = header->hash.hex();
+    ++calls_;
+    try {
+        return parsed_logs(client_.call("eth_getLogs", boost::json::array{std::move(o)}),
+                           fmt::format("block {}", block));
+    } catch (const RpcCallError& e) {
+        throw LogFetchError(fmt::format("block {}: eth_getLogs refused the single block ({}) and by blockHash ({})",
+                                        block, why.to_string(), e.error().to_string()));
+    }
+}
+
+std::vector<Log> LogReader::get_logs(const LogFilter& filter) {
+    std::vector<Log> logs;
+    uint64_t from = filter.from_block;
+    while (from <= filter.to_block) {
+        const std::size_t endpoint = client_.preferred_endpoint();
+        const uint64_t to = planners_[endpoint].next_to(from, filter.to_block);
+        std::vector<Log> chunk;
+        try {
+            chunk = fetch(filter, from, to);
+            planners_[client_.last_endpoint()].on_success();
+        } catch (const RpcCallError& e) {
+            const auto advice = parse_range_error(e.error().message);
+            if (!advice) throw;
+            auto& planner = planners_[client_.last_endpoint()];
+            if (planner.on_too_large(from, to, *advice)) {
+                infra::log::debug("rpc.get_logs.split", {{"from", from},
+                                                         {"to", to},
+                                                         {"span", planner.span()},
+                                                         {"endpoint", client_.authority(client_.last_endpoint())}});
+                continue;
+            }
+            chunk = fetch_by_hash(filter, from, e.error());
+        }
+        std::ranges::move(chunk, std::back_inserter(logs));
+        if (to == UINT64_MAX) break;
+        from = to + 1;
+    }
+    return logs;
+}
+
+}  // namespace tokensync::chain::evm

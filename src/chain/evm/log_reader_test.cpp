@@ -1,0 +1,264 @@
+#include "chain/evm/log_reader.hpp"
+
+#include <set>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "chain/evm/scripted_server.hpp"
+
+namespace tokensync::chain::evm {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Reply;
+using testing::ScriptedServer;
+
+constexpr std::string_view kContract = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+
+std::string block_hash(uint64_t b) { return fmt::format("0x{:064x}", b + 0x1000); }
+
+// A node with `blocks` blocks holding (b % 3) logs each, that refuses
+// eth_getLogs ranges wider than `cap` blocks with the error `refusal` makes,
+// and range queries touching a block of `huge` with a size error.
+struct FakeNode {
+    uint64_t blocks = 100;
+    uint64_t cap = UINT64_MAX;
+    std::function<std::pair<int64_t, std::string>(uint64_t from, uint64_t to)> refusal;
+    std::set<uint64_t> huge;
+    bool refuse_by_hash = false;
+    bool garbage_log = false;
+
+    static boost::json::object log(uint64_t b, uint64_t i) {
+        return {{"address", kContract},
+                {"topics", boost::json::array{fmt::format("0x{:064x}", i)}},
+                {"data", "0x"},
+                {"blockNumber", fmt::format("0x{:x}", b)},
+                {"blockHash", block_hash(b)},
+                {"transactionHash", fmt::format("0x{:064x}", b * 10 + i)},
+                {"transactionIndex", "0x0"},
+                {"logIndex", fmt::format("0x{:x}", i)},
+                {"removed", false}};
+    }
+
+    boost::json::array logs(uint64_t from, uint64_t to) const {
+        boost::json::array out;
+        for (uint64_t b = from; b <= to && b < blocks; ++b) {
+            for (uint64_t i = 0; i < b % 3; ++i)
+                out.push_back(log(b, i));
+        }
+        if (garbage_log && !out.empty()) out.back().as_object()["logIndex"] = 5;
+        return out;
+    }
+
+    static std::string result(const boost::json::value& id, boost::json::value v) {
+        return boost::json::serialize(boost::json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(v)}});
+    }
+    static std::string error(const boost::json::value& id, int64_t code, std::string_view message) {
+        return boost::json::serialize(boost::json::object{
+            {"jsonrpc", "2.0"}, {"id", id}, {"error", boost::json::object{{"code", code}, {"message", message}}}});
+    }
+
+    Reply answer(const std::string& body) const {
+        const auto request = boost::json::parse(body).as_object();
+        const auto& id = request.at("id");
+        const auto& params = request.at("params").as_array();
+        if (request.at("method") == "eth_getBlockByNumber") {
+            const auto b = std::stoull(std::string(params.at(0).as_string()), nullptr, 16);
+            return {200, result(id, boost::json::object{{"number", params.at(0)},
+                                                        {"hash", block_hash(b)},
+                                                        {"parentHash", block_hash(b - 1)},
+                                                        {"timestamp", "0x1"}})};
+        }
+        const auto& filter = params.at(0).as_object();
+        const auto* address = filter.if_contains("address");
+        if (address == nullptr || !address->is_string() || address->get_string() != kContract) {
+            return {200, error(id, -32602, "unexpected filter")};
+        }
+        if (const auto* hash = filter.if_contains("blockHash")) {
+            if (refuse_by_hash) return {200, error(id, -32005, "query returned more than 10000 results")};
+            const auto b = std::stoull(std::string(hash->as_string()), nullptr, 16) - 0x1000;
+            return {200, result(id, logs(b, b))};
+        }
+        const auto from = std::stoull(std::string(filter.at("fromBlock").as_string()), nullptr, 16);
+        const auto to = std::stoull(std::string(filter.at("toBlock").as_string()), nullptr, 16);
+        if (to - from + 1 > cap) {
+            auto [code, message] = refusal(from, to);
+            return {400, error(id, code, message)};
+        }
+        for (auto b : huge) {
+            if (b >= from && b <= to) return {200, error(id, -32005, "query returned more than 10000 results")};
+        }
+        return {200, result(id, logs(from, to))};
+    }
+};
+
+struct Fixture {
+    explicit Fixture(FakeNode n)
+        : node(std::move(n)), server([this](const std::string& b) { return node.answer(b); }) {}
+    RpcClient client() {
+        RpcClientOptions options;
+        options.urls = {server.url("/v2/key")};
+        options.sleep = [](std::chrono::milliseconds) {};
+        return RpcClient(std::move(options));
+    }
+    FakeNode node;
+    ScriptedServer server;
+};
+
+LogFilter whole_chain(uint64_t to = 99) { return LogFilter{{*core::Address::from_hex(kContract)}, {}, 0, to}; }
+
+void expect_all_logs(const std::vector<Log>& logs, const FakeNode& node, uint64_t to = 99) {
+    const auto expected = node.logs(0, to);
+    ASSERT_EQ(logs.size(), expected.size());
+    for (std::size_t i = 0; i < logs.size(); ++i)
+        EXPECT_EQ(logs[i], *parse_log(expected[i])) << i;
+}
+
+TEST(LogReader, OneCallWhenTheNodeAllowsIt) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 1'000, .grow_after = 2});
+    expect_all_logs(reader.get_logs(whole_chain()), f.node);
+    EXPECT_EQ(reader.calls(), 1u);
+}
+
+TEST(LogReader, MaxSpanSplitsTheRange) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 7, .grow_after = 2});
+    expect_all_logs(reader.get_logs(whole_chain()), f.node);
+    EXPECT_EQ(reader.calls(), 15u);  // ceil(100 / 7)
+}
+
+TEST(LogReader, FollowsInfuraHints) {
+    FakeNode node;
+    node.cap = 10;
+    node.refusal = [](uint64_t from, uint64_t) {
+        return std::pair<int64_t, std::string>{
+            -32005, fmt::format("query returned more than 10000 results. Try with this block range [0x{:X}, 0x{:X}].",
+                                from, from + 9)};
+    };
+    Fixture f(std::move(node));
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 1'000, .grow_after = 1'000});
+    expect_all_logs(reader.get_logs(whole_chain()), f.node);
+    EXPECT_EQ(reader.calls(), 11u);  // one refusal, then 10 calls of 10 blocks
+    EXPECT_EQ(reader.planner(0).span(), 10u);
+}
+
+TEST(LogReader, LearnsANumericCapAndNeverExceedsIt) {
+    FakeNode node;
+    node.cap = 25;
+    node.refusal = [](uint64_t, uint64_t) {
+        return std::pair<int64_t, std::string>{-32614, "eth_getLogs is limited to a 25 range"};
+    };
+    Fixture f(std::move(node));
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 1'000, .grow_after = 1});
+    expect_all_logs(reader.get_logs(whole_chain()), f.node);
+    EXPECT_EQ(reader.planner(0).hard_cap(), 25u);
+    EXPECT_EQ(reader.calls(), 5u);
+}
+
+TEST(LogReader, TheCapIsLearnedForTheUrlThatAnswered) {
+    FakeNode node;
+    node.cap = 25;
+    node.refusal = [](uint64_t, uint64_t) {
+        return std::pair<int64_t, std::string>{-32047, "Invalid eth_getLogs request. range too large. Max range: 25"};
+    };
+    Fixture f(std::move(node));
+    ScriptedServer broken([](const std::string&) { return Reply{502, "bad gateway"}; });
+    RpcClientOptions options;
+    options.urls = {broken.url(), f.server.url()};
+    options.sleep = [](std::chrono::milliseconds) {};
+    RpcClient client(std::move(options));
+    LogReader reader(client, {.max_span = 1'000, .grow_after = 1});
+    expect_all_logs(reader.get_logs(whole_chain()), f.node);
+    EXPECT_EQ(reader.planner(1).hard_cap(), 25u);
+    EXPECT_EQ(reader.planner(0).hard_cap(), std::nullopt);
+    EXPECT_EQ(reader.planner(0).span(), 1'000u);
+}
+
+TEST(LogReader, HalvesWithoutAHint) {
+    FakeNode node;
+    node.cap = 30;
+    node.refusal = [](uint64_t, uint64_t) {
+        return std::pair<int64_t, std::string>{-32600, "block range is too wide"};
+    };
+    Fixture f(std::move(node));
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 100, .grow_after = 3});
+    expect_all_logs(reader.get_logs(whole_chain()), f.node);
+    EXPECT_LE(reader.planner(0).span(), 50u);
+}
+
+TEST(LogReader, ASingleHugeBlockIsFetchedByHash) {
+    FakeNode node;
+    node.huge = {41};
+    Fixture f(std::move(node));
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 100, .grow_after = 2});
+    expect_all_logs(reader.get_logs(whole_chain()), f.node);
+    bool by_hash = false;
+    for (const auto& body : f.server.bodies())
+        by_hash = by_hash || body.find(block_hash(41)) != std::string::npos;
+    EXPECT_TRUE(by_hash);
+}
+
+TEST(LogReader, ReportsABlockTooLargeEvenByHash) {
+    FakeNode node;
+    node.huge = {41};
+    node.refuse_by_hash = true;
+    Fixture f(std::move(node));
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 100, .grow_after = 2});
+    try {
+        reader.get_logs(whole_chain());
+        FAIL() << "no exception";
+    } catch (const LogFetchError& e) {
+        EXPECT_NE(std::string(e.what()).find("block 41: eth_getLogs refused the single block"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(LogReader, AMalformedLogIsAnErrorNamingTheField) {
+    FakeNode node;
+    node.garbage_log = true;
+    Fixture f(std::move(node));
+    auto client = f.client();
+    LogReader reader(client);
+    try {
+        reader.get_logs(whole_chain(5));
+        FAIL() << "no exception";
+    } catch (const LogFetchError& e) {
+        EXPECT_STREQ(e.what(), "eth_getLogs [0, 5]: malformed answer: logs[5].logIndex: not a hex quantity string");
+    }
+}
+
+TEST(LogReader, OtherErrorsPropagate) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client);
+    LogFilter filter = whole_chain();
+    filter.addresses.clear();  // the fake node refuses this with -32602
+    EXPECT_THROW(reader.get_logs(filter), RpcCallError);
+}
+
+TEST(LogReader, FilterEncoding) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client);
+    LogFilter filter = whole_chain(3);
+    const auto t = *core::Hash32::from_hex("0x" + std::string(64, 'e'));
+    filter.topics = {{t}, {}, {t, t}};
+    reader.get_logs(filter);
+    const auto sent = boost::json::parse(f.server.bodies().at(0)).at("params").at(0);
+    EXPECT_EQ(sent.at("topics"), boost::json::parse(fmt::format(R"(["{0}", null, ["{0}", "{0}"]])", t.hex())));
+    EXPECT_EQ(sent.at("fromBlock"), "0x0");
+    EXPECT_EQ(sent.at("toBlock"), "0x3");
+}
+
+}  // namespace
+}  // namespace tokensync::chain::evm
