@@ -121,8 +121,43 @@ CREATE TABLE system_state (
 );
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// The tables of the modules layer: the generic events table, and the current
+// owner of each ERC-721 token. An owner row remembers the transfer that set
+// it (block, log index) so an older transfer stored later cannot win, and so
+// rollback_above knows which owners to recompute.
+constexpr std::string_view kModuleTables = R"sql(
+CREATE TABLE events (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    tx_hash TEXT NOT NULL,
+    log_index BIGINT NOT NULL,
+    block_number BIGINT NOT NULL,
+    block_time BIGINT NOT NULL,
+    contract TEXT NOT NULL,
+    event_name TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    topic0 TEXT NOT NULL,
+    {json_args},
+    PRIMARY KEY (chain_id, tx_hash, log_index)
+);
+CREATE INDEX events_by_block ON events (chain_id, block_number);
+CREATE INDEX events_by_contract ON events (chain_id, contract, event_name);
+
+CREATE TABLE owners (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    contract TEXT NOT NULL,
+    token_id {u256} NOT NULL,
+    owner TEXT NOT NULL,
+    block_number BIGINT NOT NULL,
+    log_index BIGINT NOT NULL,
+    PRIMARY KEY (chain_id, contract, token_id)
+);
+CREATE INDEX owners_by_owner ON owners (chain_id, contract, owner);
+CREATE INDEX owners_by_block ON owners (chain_id, block_number);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "base schema", kBaseSchema},
+    {2, "events and ERC-721 owners", kModuleTables},
 }};
 
 }  // namespace

@@ -51,7 +51,7 @@ class Store {
     virtual ApplyResult apply(const ChangeSet& changes) = 0;
 
     // Undoes everything indexed above `block` on `chain` (blocks, events,
-    // tokens, mints, transfers and their balance effects) and moves cursors
+    // tokens, mints, transfers and their balance and owner effects) and moves cursors
     // above it back to `block` (with its stored hash, or zero if unknown).
     virtual RollbackResult rollback_above(ChainId chain, uint64_t block) = 0;
 
@@ -64,6 +64,13 @@ class Store {
     virtual std::optional<Author> find_author(std::string_view wallet) = 0;  // any case
     virtual core::Uint256 get_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
                                       const core::Address& holder) = 0;  // zero when none
+    // Current ERC-721 owner from the latest stored transfer; nullopt when no
+    // transfer of the token is stored or its latest one burned it.
+    virtual std::optional<core::Address> get_owner(ChainId chain, const core::Address& contract,
+                                                   const core::Uint256& token_id) = 0;
+    // Rows of the generic events table.
+    virtual std::optional<EventRow> get_event(ChainId chain, const core::Hash32& tx_hash, uint64_t log_index) = 0;
+    virtual uint64_t count_events(ChainId chain, const core::Address& contract) = 0;
 
     // Small key/value JSON documents (settings, checkpoints of non-indexed
     // work). set_state rejects text that is not JSON.

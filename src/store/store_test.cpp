@@ -560,6 +560,167 @@ TEST_P(StoreBehaviour, RollbackAboveRemovesRowsAndUndoesBalances) {
     EXPECT_EQ(store_->count_tokens(kChain, kContract), 0u);
 }
 
+// ---- module tables: generic events, ERC-721 owners ----
+
+EventRow event_row(uint64_t at_block, uint64_t log_index, std::string args_json) {
+    return {.tx_hash = hash(0x7a, at_block),
+            .log_index = log_index,
+            .block_number = at_block,
+            .block_timestamp = block(at_block).timestamp,
+            .contract = kContract,
+            .event_name = "Note",
+            .signature = "Note(string,uint256)",
+            .topic0 = hash(0xe0, 9),
+            .args_json = std::move(args_json)};
+}
+
+TEST_P(StoreBehaviour, EventsAreStoredOnceWithTheirJsonAsGiven) {
+    ChangeSet c;
+    c.chain_id = kChain;
+    c.blocks = {block(3)};
+    // Odd spacing and key order survive: the text is kept, not re-serialised.
+    c.events = {event_row(3, 0, R"({"b":"x",  "a":["1","2"]})"), event_row(3, 1, R"({"tag":"\u00e9"})")};
+    ApplyResult first = store_->apply(c);
+    EXPECT_EQ(first.events, (RowCounts{2, 0, 0}));
+    EXPECT_FALSE(first.nothing_new());
+
+    ChangeSet replay = c;
+    replay.events[0].args_json = R"({"other":1})";  // same key: the first row stays
+    ApplyResult again = store_->apply(replay);
+    EXPECT_EQ(again.events, (RowCounts{0, 0, 2}));
+    EXPECT_TRUE(again.nothing_new());
+
+    restart();
+    EXPECT_EQ(store_->get_event(kChain, hash(0x7a, 3), 0), c.events[0]);
+    EXPECT_EQ(store_->get_event(kChain, hash(0x7a, 3), 1), c.events[1]);
+    EXPECT_EQ(store_->get_event(kChain, hash(0x7a, 3), 2), std::nullopt);
+    EXPECT_EQ(store_->get_event(kChain + 1, hash(0x7a, 3), 0), std::nullopt);
+    EXPECT_EQ(store_->count_events(kChain, kContract), 2u);
+    EXPECT_EQ(store_->count_events(kChain, address(2)), 0u);
+
+    // Arguments that are not JSON fail the whole batch.
+    ChangeSet bad = full_batch(4);
+    bad.events = {event_row(4, 0, "{not json")};
+    EXPECT_THROW(store_->apply(bad), StoreError);
+    EXPECT_EQ(store_->count_events(kChain, kContract), 2u);
+    EXPECT_EQ(store_->block_hash(kChain, 4), std::nullopt);
+
+    // Rows above a height go with rollback_above, and come back with a replay.
+    ChangeSet later;
+    later.chain_id = kChain;
+    later.events = {event_row(5, 0, "{}")};
+    store_->apply(later);
+    RollbackResult r = store_->rollback_above(kChain, 3);
+    EXPECT_EQ(r.events, 1u);
+    EXPECT_EQ(store_->count_events(kChain, kContract), 2u);
+    EXPECT_EQ(store_->apply(later).events.inserted, 1u);
+    EXPECT_EQ(store_->rollback_above(kChain, 0).events, 3u);
+    EXPECT_EQ(store_->count_events(kChain, kContract), 0u);
+}
+
+TEST_P(StoreBehaviour, Erc721OwnerFollowsTheLatestTransfer) {
+    const Address carol = address(0xc0);
+    ChangeSet mint = full_batch(1);  // token 1 with owner kAlice in its row
+    mint.transfers = {transfer(1, 1, kZero, kBob, 1, 1, TokenStandard::kErc721)};
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), std::nullopt);
+    store_->apply(mint);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), kBob);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, kBob);  // the row follows the transfer
+
+    ChangeSet moves;
+    moves.chain_id = kChain;
+    moves.transfers = {transfer(2, 0, kBob, carol, 1, 1, TokenStandard::kErc721),
+                       transfer(2, 3, carol, kAlice, 1, 1, TokenStandard::kErc721)};
+    store_->apply(moves);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), kAlice);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, kAlice);
+
+    // A replay changes nothing, nor does an older transfer stored later
+    // (a backfill chunk that commits after a newer one).
+    EXPECT_TRUE(store_->apply(moves).nothing_new());
+    ChangeSet older;
+    older.chain_id = kChain;
+    older.transfers = {transfer(2, 1, kZero, carol, 1, 1, TokenStandard::kErc721)};
+    EXPECT_EQ(store_->apply(older).transfers.inserted, 1u);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), kAlice);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, kAlice);
+
+    // ERC-1155 transfers of the same id leave the owner alone.
+    ChangeSet multi;
+    multi.chain_id = kChain;
+    multi.transfers = {transfer(3, 0, kZero, carol, 1, 50)};
+    store_->apply(multi);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), kAlice);
+
+    // A burn leaves no owner; the token row shows the zero address.
+    ChangeSet burn;
+    burn.chain_id = kChain;
+    burn.transfers = {transfer(4, 0, kAlice, kZero, 1, 1, TokenStandard::kErc721)};
+    store_->apply(burn);
+    restart();
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), std::nullopt);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, kZero);
+    // Owners are per chain and contract.
+    EXPECT_EQ(store_->get_owner(kChain + 1, kContract, 1), std::nullopt);
+    EXPECT_EQ(store_->get_owner(kChain, address(2), 1), std::nullopt);
+}
+
+TEST_P(StoreBehaviour, TokenRowStoredAfterItsTransfersTakesTheirOwner) {
+    ChangeSet transfers;
+    transfers.chain_id = kChain;
+    transfers.transfers = {transfer(1, 0, kZero, kBob, kMax, 1, TokenStandard::kErc721)};
+    store_->apply(transfers);
+    ChangeSet found;  // e.g. recovery, which knows the author but not the owner
+    found.chain_id = kChain;
+    found.tokens = {token(kMax, 1), token(2, 1)};
+    store_->apply(found);
+    EXPECT_EQ(store_->get_token(kChain, kContract, kMax)->owner, kBob);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 2)->owner, kAlice);  // no transfer: as given
+}
+
+TEST_P(StoreBehaviour, RollbackAboveRecomputesErc721Owners) {
+    const Address carol = address(0xc0);
+    ChangeSet mint = full_batch(1);
+    mint.transfers = {transfer(1, 1, kZero, kBob, 1, 1, TokenStandard::kErc721),
+                      transfer(1, 2, kZero, kBob, 2, 1, TokenStandard::kErc721)};
+    store_->apply(mint);
+    ChangeSet b2 = full_batch(2);  // token 2's row, created at block 2
+    b2.transfers = {transfer(2, 0, kBob, carol, 1, 1, TokenStandard::kErc721)};
+    store_->apply(b2);
+    ChangeSet b3;
+    b3.chain_id = kChain;
+    b3.blocks = {block(3)};
+    b3.transfers = {transfer(3, 0, carol, kAlice, 1, 1, TokenStandard::kErc721),
+                    transfer(3, 1, kBob, kZero, 2, 1, TokenStandard::kErc721)};
+    store_->apply(b3);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), kAlice);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 2), std::nullopt);
+
+    RollbackResult r = store_->rollback_above(kChain, 2);
+    EXPECT_EQ(r.owners, 2u);
+    restart();
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), carol);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 2), kBob);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, carol);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 2)->owner, kBob);
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, carol), Uint256{1});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kAlice), Uint256{0});
+
+    // The same blocks again end where they were; a second replay adds nothing.
+    EXPECT_EQ(store_->apply(b3).transfers.inserted, 2u);
+    EXPECT_TRUE(store_->apply(b3).nothing_new());
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), kAlice);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, kAlice);
+
+    // Below every transfer of token 1 but above its row: no owner is known.
+    EXPECT_EQ(store_->rollback_above(kChain, 1).owners, 2u);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), kBob);
+    EXPECT_EQ(store_->rollback_above(kChain, 0).owners, 2u);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 1), std::nullopt);
+    EXPECT_EQ(store_->get_owner(kChain, kContract, 2), std::nullopt);
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 0u);
+}
+
 // The fixture can stop and restart the server under a running client (a
 // later suite does this to a daemon); the data survives, and a store whose
 // server went away reports it as StoreError.

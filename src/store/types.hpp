@@ -85,7 +85,9 @@ enum class TokenStandard { kErc721, kErc1155 };
 // One token movement. An ERC-1155 TransferBatch log becomes one Transfer per
 // id, told apart by batch_index (0 for single transfers). Inserting a new
 // transfer moves `amount` from `from` to `to` in the balances; the zero
-// address on either side is a mint or a burn and has no balance.
+// address on either side is a mint or a burn and has no balance. A new
+// ERC-721 transfer that is the token's latest by (block, log index) also
+// makes `to` its current owner (Store::get_owner, tokens.owner).
 struct Transfer {
     core::Hash32 tx_hash;
     uint64_t log_index = 0;
@@ -103,6 +105,23 @@ struct Transfer {
     friend bool operator==(const Transfer&, const Transfer&) = default;
 };
 
+// A decoded log kept whole, for contracts no specialised module knows: its
+// arguments as a JSON object (core::abi::to_json), stored once per
+// (chain, transaction hash, log index).
+struct EventRow {
+    core::Hash32 tx_hash;
+    uint64_t log_index = 0;
+    uint64_t block_number = 0;
+    int64_t block_timestamp = 0;
+    core::Address contract;
+    std::string event_name;  // "Transfer"
+    std::string signature;   // "Transfer(address,address,uint256)"
+    core::Hash32 topic0;     // keccak256 of the signature (also for anonymous events)
+    std::string args_json;   // must be JSON text; kept byte for byte
+
+    friend bool operator==(const EventRow&, const EventRow&) = default;
+};
+
 // Everything one batch changes in indexed state. Store::apply writes all of
 // it, with the cursors, in one database transaction; rows already present
 // are skipped, so replaying a batch changes nothing.
@@ -114,6 +133,7 @@ struct ChangeSet {
     std::vector<Token> tokens;
     std::vector<MintEvent> mint_events;
     std::vector<Transfer> transfers;
+    std::vector<EventRow> events;
     std::vector<Cursor> cursors;
 };
 
@@ -132,11 +152,12 @@ struct ApplyResult {
     RowCounts tokens;
     RowCounts mint_events;
     RowCounts transfers;
+    RowCounts events;
     uint64_t cursors_written = 0;
 
     // True when the batch was already fully stored (a replay).
     bool nothing_new() const noexcept {
-        for (const RowCounts* c : {&blocks, &raw_events, &authors, &tokens, &mint_events, &transfers}) {
+        for (const RowCounts* c : {&blocks, &raw_events, &authors, &tokens, &mint_events, &transfers, &events}) {
             if (c->inserted != 0 || c->updated != 0) return false;
         }
         return true;
@@ -150,6 +171,8 @@ struct RollbackResult {
     uint64_t tokens = 0;
     uint64_t mint_events = 0;
     uint64_t transfers = 0;
+    uint64_t events = 0;
+    uint64_t owners = 0;   // ERC-721 owners recomputed from the transfers that remain
     uint64_t cursors = 0;  // cursors moved back
 };
 

@@ -37,6 +37,7 @@ std::string Dialect::expand(std::string_view schema) const {
     replace_all(out, "{u256}", u256_type);
     replace_all(out, "{serial_key}", serial_key);
     replace_all(out, "{json_value}", json_value);
+    replace_all(out, "{json_args}", json_args);
     return out;
 }
 
@@ -46,6 +47,7 @@ const Dialect& sqlite_dialect() {
         .u256_type = "TEXT",
         .serial_key = "INTEGER PRIMARY KEY AUTOINCREMENT",
         .json_value = "value TEXT NOT NULL CHECK (json_valid(value))",
+        .json_args = "args TEXT NOT NULL CHECK (json_valid(args))",
         .table_exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
         .encode_u256 = hex64_encode,
         .decode_u256 = hex64_decode,
@@ -61,6 +63,7 @@ const Dialect& postgres_dialect() {
         // JSON rather than JSONB: validated, but kept byte for byte as given,
         // as SQLite keeps it.
         .json_value = "value JSON NOT NULL",
+        .json_args = "args JSON NOT NULL",
         .table_exists =
             "SELECT count(*) FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_name = ?",

@@ -17,12 +17,13 @@ struct Dialect {
     std::string_view u256_type;
     std::string_view serial_key;    // an auto-increment primary key column type
     std::string_view json_value;    // full definition of a JSON column named `value`
+    std::string_view json_args;     // full definition of a JSON column named `args`
     std::string_view table_exists;  // query with one `?` (table name) returning a count
 
     std::string (*encode_u256)(const core::Uint256& v);
     core::Uint256 (*decode_u256)(std::string_view text);  // throws StoreError on malformed text
 
-    // Replaces {u256}, {serial_key} and {json_value} in schema text.
+    // Replaces {u256}, {serial_key}, {json_value} and {json_args} in schema text.
     std::string expand(std::string_view schema) const;
 };
 

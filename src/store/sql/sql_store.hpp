@@ -31,6 +31,10 @@ class SqlStore final : public Store {
     std::optional<Author> find_author(std::string_view wallet) override;
     core::Uint256 get_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
                               const core::Address& holder) override;
+    std::optional<core::Address> get_owner(ChainId chain, const core::Address& contract,
+                                           const core::Uint256& token_id) override;
+    std::optional<EventRow> get_event(ChainId chain, const core::Hash32& tx_hash, uint64_t log_index) override;
+    uint64_t count_events(ChainId chain, const core::Address& contract) override;
     std::optional<std::string> get_state(std::string_view key) override;
     void set_state(std::string_view key, std::string_view json) override;
 
@@ -42,7 +46,14 @@ class SqlStore final : public Store {
     void insert_token(ChainId chain, const Token& t, RowCounts& counts);
     void insert_mint(ChainId chain, const MintEvent& m, RowCounts& counts);
     void insert_transfer(ChainId chain, const Transfer& t, RowCounts& counts);
+    void insert_event(ChainId chain, const EventRow& e, RowCounts& counts);
     void write_cursor(ChainId chain, const Cursor& c);
+    // Makes a newly stored ERC-721 transfer the token's owner if it is the
+    // latest one seen (backfill chunks may arrive out of order).
+    void move_owner(ChainId chain, const Transfer& t);
+    // Sets the owner of a token to its latest stored ERC-721 transfer (or
+    // removes it when none is left); used by rollback_above.
+    void recompute_owner(ChainId chain, const core::Address& contract, const core::Uint256& token_id);
     // Adds (or with `subtract`, removes) amount to a holder's balance.
     void move_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
                       const core::Address& holder, const core::Uint256& amount, bool subtract, uint64_t block);

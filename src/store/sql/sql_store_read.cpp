@@ -74,6 +74,42 @@ core::Uint256 SqlStore::get_balance(ChainId chain, const core::Address& contract
     return dialect_.decode_u256(not_null(rows[0][0]));
 }
 
+std::optional<core::Address> SqlStore::get_owner(ChainId chain, const core::Address& contract,
+                                                 const core::Uint256& token_id) {
+    auto rows = conn_->query("SELECT owner FROM owners WHERE chain_id = ? AND contract = ? AND token_id = ?",
+                             {to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id)});
+    if (rows.empty()) return std::nullopt;
+    core::Address owner = read_address(rows[0][0]);
+    if (owner.is_zero()) return std::nullopt;  // burned
+    return owner;
+}
+
+std::optional<EventRow> SqlStore::get_event(ChainId chain, const core::Hash32& tx_hash, uint64_t log_index) {
+    auto rows = conn_->query(
+        "SELECT block_number, block_time, contract, event_name, signature, topic0, args FROM events "
+        "WHERE chain_id = ? AND tx_hash = ? AND log_index = ?",
+        {to_db_int(chain), to_db(tx_hash), to_db_int(log_index)});
+    if (rows.empty()) return std::nullopt;
+    const Row& r = rows[0];
+    return EventRow{
+        .tx_hash = tx_hash,
+        .log_index = log_index,
+        .block_number = read_u64(r[0]),
+        .block_timestamp = read_i64(r[1]),
+        .contract = read_address(r[2]),
+        .event_name = not_null(r[3]),
+        .signature = not_null(r[4]),
+        .topic0 = read_hash(r[5]),
+        .args_json = not_null(r[6]),
+    };
+}
+
+uint64_t SqlStore::count_events(ChainId chain, const core::Address& contract) {
+    auto rows = conn_->query("SELECT count(*) FROM events WHERE chain_id = ? AND contract = ?",
+                             {to_db_int(chain), to_db(contract)});
+    return read_u64(rows.at(0).at(0));
+}
+
 std::optional<std::string> SqlStore::get_state(std::string_view key) {
     auto rows = conn_->query("SELECT value FROM system_state WHERE state_key = ?", {std::string(key)});
     if (rows.empty()) return std::nullopt;

@@ -45,6 +45,8 @@ ApplyResult SqlStore::apply(const ChangeSet& changes) {
         insert_mint(chain, m, result.mint_events);
     for (const Transfer& t : changes.transfers)
         insert_transfer(chain, t, result.transfers);
+    for (const EventRow& e : changes.events)
+        insert_event(chain, e, result.events);
     for (const Cursor& c : changes.cursors) {
         write_cursor(chain, c);
         ++result.cursors_written;
@@ -112,7 +114,19 @@ void SqlStore::insert_token(ChainId chain, const Token& t, RowCounts& counts) {
         "ON CONFLICT (chain_id, contract, token_id) DO NOTHING",
         {to_db_int(chain), to_db(t.contract), dialect_.encode_u256(t.token_id), optional_text(t.author), to_db(t.owner),
          std::string(to_string(t.status)), to_db_int(t.block_number), t.created_at, t.updated_at});
-    ++(n > 0 ? counts.inserted : counts.skipped);
+    if (n == 0) {
+        ++counts.skipped;
+        return;
+    }
+    ++counts.inserted;
+    // A token row found after its transfers (recovery, or a later batch)
+    // takes the owner they already set.
+    conn_->execute(
+        "UPDATE tokens SET owner = owners.owner FROM owners "
+        "WHERE tokens.chain_id = ? AND tokens.contract = ? AND tokens.token_id = ? "
+        "AND owners.chain_id = tokens.chain_id AND owners.contract = tokens.contract "
+        "AND owners.token_id = tokens.token_id",
+        {to_db_int(chain), to_db(t.contract), dialect_.encode_u256(t.token_id)});
 }
 
 void SqlStore::insert_mint(ChainId chain, const MintEvent& m, RowCounts& counts) {
@@ -143,6 +157,58 @@ void SqlStore::insert_transfer(ChainId chain, const Transfer& t, RowCounts& coun
     // a replay leave them alone.
     if (!t.from.is_zero()) move_balance(chain, t.contract, t.token_id, t.from, t.amount, true, t.block_number);
     if (!t.to.is_zero()) move_balance(chain, t.contract, t.token_id, t.to, t.amount, false, t.block_number);
+    if (t.standard == TokenStandard::kErc721) move_owner(chain, t);
+}
+
+void SqlStore::move_owner(ChainId chain, const Transfer& t) {
+    const std::string token_id = dialect_.encode_u256(t.token_id);
+    int64_t n = conn_->execute(
+        "INSERT INTO owners (chain_id, contract, token_id, owner, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (chain_id, contract, token_id) DO UPDATE SET owner = excluded.owner,"
+        " block_number = excluded.block_number, log_index = excluded.log_index "
+        "WHERE owners.block_number < excluded.block_number"
+        " OR (owners.block_number = excluded.block_number AND owners.log_index < excluded.log_index)",
+        {to_db_int(chain), to_db(t.contract), token_id, to_db(t.to), to_db_int(t.block_number),
+         to_db_int(t.log_index)});
+    if (n == 0) return;  // an older transfer than the one that set the owner
+    conn_->execute("UPDATE tokens SET owner = ? WHERE chain_id = ? AND contract = ? AND token_id = ?",
+                   {to_db(t.to), to_db_int(chain), to_db(t.contract), token_id});
+}
+
+void SqlStore::recompute_owner(ChainId chain, const core::Address& contract, const core::Uint256& token_id) {
+    const Params key{to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id)};
+    auto latest = conn_->query(
+        "SELECT to_address, block_number, log_index FROM transfers "
+        "WHERE chain_id = ? AND contract = ? AND token_id = ? AND standard = 'erc721' "
+        "ORDER BY block_number DESC, log_index DESC LIMIT 1",
+        key);
+    // With no transfer left the token has no known owner; a token row that
+    // survives (created at or below the rollback height) shows the zero address.
+    core::Address owner;
+    if (latest.empty()) {
+        conn_->execute("DELETE FROM owners WHERE chain_id = ? AND contract = ? AND token_id = ?", key);
+    } else {
+        owner = read_address(latest[0][0]);
+        Params update{to_db(owner), to_db_int(read_u64(latest[0][1])), to_db_int(read_u64(latest[0][2]))};
+        update.insert(update.end(), key.begin(), key.end());
+        conn_->execute(
+            "UPDATE owners SET owner = ?, block_number = ?, log_index = ? "
+            "WHERE chain_id = ? AND contract = ? AND token_id = ?",
+            update);
+    }
+    Params token_update{to_db(owner)};
+    token_update.insert(token_update.end(), key.begin(), key.end());
+    conn_->execute("UPDATE tokens SET owner = ? WHERE chain_id = ? AND contract = ? AND token_id = ?", token_update);
+}
+
+void SqlStore::insert_event(ChainId chain, const EventRow& e, RowCounts& counts) {
+    int64_t n = conn_->execute(
+        "INSERT INTO events (chain_id, tx_hash, log_index, block_number, block_time, contract, event_name,"
+        " signature, topic0, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING",
+        {to_db_int(chain), to_db(e.tx_hash), to_db_int(e.log_index), to_db_int(e.block_number), e.block_timestamp,
+         to_db(e.contract), e.event_name, e.signature, to_db(e.topic0), e.args_json});
+    ++(n > 0 ? counts.inserted : counts.skipped);
 }
 
 void SqlStore::move_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
@@ -201,6 +267,10 @@ RollbackResult SqlStore::rollback_above(ChainId chain, uint64_t block) {
         if (!to.is_zero()) move_balance(chain, contract, token_id, to, amount, true, block);
         if (!from.is_zero()) move_balance(chain, contract, token_id, from, amount, false, block);
     }
+    // Owners set by a transfer above the height are recomputed once those
+    // transfers are gone.
+    auto stale_owners =
+        conn_->query("SELECT contract, token_id FROM owners WHERE chain_id = ? AND block_number > ?", above);
     auto remove = [&](const char* table) {
         return static_cast<uint64_t>(
             conn_->execute(fmt::format("DELETE FROM {} WHERE chain_id = ? AND block_number > ?", table), above));
@@ -209,7 +279,12 @@ RollbackResult SqlStore::rollback_above(ChainId chain, uint64_t block) {
     result.mint_events = remove("mint_events");
     result.tokens = remove("tokens");
     result.raw_events = remove("raw_events");
+    result.events = remove("events");
     result.blocks = remove("blocks");
+    for (const Row& r : stale_owners) {
+        recompute_owner(chain, read_address(r[0]), dialect_.decode_u256(not_null(r[1])));
+    }
+    result.owners = stale_owners.size();
     core::Hash32 hash = block_hash(chain, block).value_or(core::Hash32{});
     result.cursors = static_cast<uint64_t>(
         conn_->execute("UPDATE cursors SET block_number = ?, block_hash = ? WHERE chain_id = ? AND block_number > ?",

@@ -1,0 +1,33 @@
+#include "modules/event_decoder.hpp"
+
+#include "core/abi/decode.hpp"
+
+namespace tokensync::modules {
+
+EventDecoder::EventDecoder(std::vector<core::abi::Event> events) : events_{std::move(events)} {
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+        if (!events_[i].anonymous) by_topic0_.emplace_back(events_[i].topic0(), i);
+    }
+}
+
+std::expected<DecodedLog, ModuleError> EventDecoder::decode(const store::RawEvent& raw, int64_t block_timestamp,
+                                                            std::string_view contract_name) const {
+    if (raw.topics.empty()) return std::unexpected(ModuleError::kUnknownEvent);
+    bool topic0_known = false;
+    for (const auto& [topic0, index] : by_topic0_) {
+        if (topic0 != raw.topics[0]) continue;
+        topic0_known = true;
+        const core::abi::Event& event = events_[index];
+        if (event.indexed_count() + 1 != raw.topics.size()) continue;
+        auto args = core::abi::decode_log(event, raw.topics, raw.data);
+        if (!args) continue;
+        return DecodedLog{.raw = raw,
+                          .event = &event,
+                          .args = std::move(*args),
+                          .block_timestamp = block_timestamp,
+                          .contract_name = std::string(contract_name)};
+    }
+    return std::unexpected(topic0_known ? ModuleError::kUndecodable : ModuleError::kUnknownEvent);
+}
+
+}  // namespace tokensync::modules
