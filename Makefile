@@ -33,7 +33,7 @@ format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 tidy: configure
-	git ls-files 'src/*.cpp' | xargs clang-tidy-16 -p $(BUILD_DIR) --quiet
+	bash scripts/lint.sh --tidy $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

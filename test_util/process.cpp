@@ -1,18 +1,19 @@
 #include "test_util/process.hpp"
 
-#include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <stdexcept>
+#include <thread>
+
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
-#include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -45,7 +46,9 @@ Process::Process(const Options& options) {
 
     // Everything the child needs is prepared before fork.
     std::vector<char*> argv;
-    for (const auto& a : options.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.reserve(options.argv.size() + 1);
+    for (const auto& a : options.argv)
+        argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     uid_t uid = 0;
     gid_t gid = 0;
@@ -82,7 +85,8 @@ Process::Process(const Options& options) {
         ::dup2(in, STDIN_FILENO);
         ::dup2(out, STDOUT_FILENO);
         ::dup2(err, STDERR_FILENO);
-        for (const auto& e : options.env) ::putenv(const_cast<char*>(e.c_str()));
+        for (const auto& e : options.env)
+            ::putenv(const_cast<char*>(e.c_str()));
         ::execvp(argv[0], argv.data());
         child_fail(argv[0]);
     }
@@ -152,7 +156,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     if (FILE* f = std::fopen(out_path.c_str(), "rb")) {
         char buf[4096];
         size_t n = 0;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) result.output.append(buf, n);
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+            result.output.append(buf, n);
         std::fclose(f);
     }
     return result;

@@ -2,8 +2,9 @@
 
 #include <cstdint>
 #include <string>
-#include <sys/types.h>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace tokensync::test_util {
 
@@ -14,11 +15,11 @@ namespace tokensync::test_util {
 class Process {
   public:
     struct Options {
-        std::vector<std::string> argv;       // argv[0] is looked up on PATH
-        std::string stdout_path;             // "" = /dev/null
-        std::string stderr_path;             // "" = same as stdout
-        std::string run_as_user;             // "" = this user; else setuid to it (needs root)
-        std::vector<std::string> env;        // extra NAME=value entries
+        std::vector<std::string> argv;  // argv[0] is looked up on PATH
+        std::string stdout_path;        // "" = /dev/null
+        std::string stderr_path;        // "" = same as stdout
+        std::string run_as_user;        // "" = this user; else setuid to it (needs root)
+        std::vector<std::string> env;   // extra NAME=value entries
     };
 
     Process() = default;
@@ -30,10 +31,10 @@ class Process {
     Process& operator=(const Process&) = delete;
 
     pid_t pid() const noexcept { return pid_; }
-    bool running();               // false once the child has exited (reaps it)
-    int wait();                   // exit status (128+signal when killed)
-    void kill(int signal);        // to the child's process group
-    void stop();                  // SIGTERM, then SIGKILL after 2 s
+    bool running();         // false once the child has exited (reaps it)
+    int wait();             // exit status (128+signal when killed)
+    void kill(int signal);  // to the child's process group
+    void stop();            // SIGTERM, then SIGKILL after 2 s
 
   private:
     pid_t pid_ = -1;

@@ -3,9 +3,10 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
-#include <sys/stat.h>
 #include <system_error>
 #include <vector>
+
+#include <sys/stat.h>
 
 namespace tokensync::test_util {
 

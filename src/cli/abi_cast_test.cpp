@@ -82,7 +82,7 @@ class Gen {
             case 0:
                 return abi::Type::uint(static_cast<unsigned>(8 * range(1, 32)));
             case 1:
-                return abi::Type::int_(static_cast<unsigned>(8 * range(1, 32)));
+                return abi::Type::sint(static_cast<unsigned>(8 * range(1, 32)));
             case 2:
                 return abi::Type::address();
             case 3:
@@ -101,6 +101,7 @@ class Gen {
         if (pick == 8) return abi::Type::fixed_array(type(depth - 1), static_cast<uint64_t>(range(1, 3)));
         std::vector<abi::Type> cs;
         int n = range(1, 3);
+        cs.reserve(static_cast<std::size_t>(n));
         for (int i = 0; i < n; ++i)
             cs.push_back(type(depth - 1));
         return abi::Type::tuple(std::move(cs));
@@ -117,7 +118,9 @@ class Gen {
             case 2:
                 return core::Uint256{static_cast<uint64_t>(range(0, 255))};
             default:
-                return core::Uint256::from_be_bytes(bytes(static_cast<std::size_t>(range(1, bits / 8)))).value();
+                return core::Uint256::from_be_bytes(
+                           bytes(static_cast<std::size_t>(range(1, static_cast<int>(bits / 8)))))
+                    .value();
         }
     }
 
@@ -399,6 +402,7 @@ TEST(AbiCast, AgreesWithCast) {
     Checker checker;
     Gen gen{kSeed};
     std::vector<std::function<void()>> jobs;
+    jobs.reserve(static_cast<std::size_t>(kFunctionCases) + kEventCases);
     for (int i = 0; i < kFunctionCases; ++i)
         jobs.push_back(function_case(checker, gen, i));
     for (int i = 0; i < kEventCases; ++i)

@@ -14,8 +14,6 @@ using ByteView = std::span<const uint8_t>;
 template <std::size_t N>
 using ByteArray = std::array<uint8_t, N>;
 
-inline ByteView as_bytes(std::string_view s) noexcept {
-    return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
+inline ByteView as_bytes(std::string_view s) noexcept { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 }  // namespace tokensync::core

@@ -9,9 +9,9 @@
 namespace tokensync::core {
 
 enum class HexError {
-    kOddLength,     // an odd number of hex digits
-    kInvalidChar,   // a character outside [0-9a-fA-F]
-    kWrongLength,   // a fixed-size value with the wrong number of bytes
+    kOddLength,    // an odd number of hex digits
+    kInvalidChar,  // a character outside [0-9a-fA-F]
+    kWrongLength,  // a fixed-size value with the wrong number of bytes
 };
 
 std::string_view to_string(HexError e) noexcept;

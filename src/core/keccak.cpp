@@ -39,7 +39,7 @@ constexpr std::array<uint64_t, kRounds> make_round_constants() {
 }
 
 struct RhoPi {
-    std::array<int, 25> rotation{};  // rho offset of each source lane
+    std::array<int, 25> rotation{};        // rho offset of each source lane
     std::array<std::size_t, 25> target{};  // where pi moves each source lane
 };
 

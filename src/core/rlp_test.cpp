@@ -134,7 +134,7 @@ TEST(Rlp, InputTooLong) {
 }
 
 TEST(Rlp, LeadingZero) {
-    const std::string payload(2 * 64, 'a');
+    const std::string payload(std::size_t{2} * 64, 'a');
     EXPECT_EQ(decode_error("0xb90040" + payload), DecodingError::kLeadingZero);
     EXPECT_EQ(decode_error("0xf90040" + payload), DecodingError::kLeadingZero);
     EXPECT_EQ(decode_error("0xb800"), DecodingError::kLeadingZero);
@@ -150,9 +150,9 @@ TEST(Rlp, NonCanonicalSize) {
     EXPECT_EQ(decode_error("0xc28105"), DecodingError::kNonCanonicalSize);  // also inside a list
     // Long form for a length that fits the short form.
     EXPECT_EQ(decode_error("0xb803646f67"), DecodingError::kNonCanonicalSize);
-    EXPECT_EQ(decode_error("0xb837" + std::string(2 * 55, 'a')), DecodingError::kNonCanonicalSize);
+    EXPECT_EQ(decode_error("0xb837" + std::string(std::size_t{2} * 55, 'a')), DecodingError::kNonCanonicalSize);
     EXPECT_EQ(decode_error("0xf801c0"), DecodingError::kNonCanonicalSize);
-    EXPECT_EQ(decode_error("0xb90037" + std::string(2 * 55, 'a')), DecodingError::kLeadingZero);
+    EXPECT_EQ(decode_error("0xb90037" + std::string(std::size_t{2} * 55, 'a')), DecodingError::kLeadingZero);
 }
 
 TEST(Rlp, UnexpectedListAndString) {

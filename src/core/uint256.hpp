@@ -44,13 +44,13 @@ class Uint256 {
     ByteArray<32> to_be_bytes() const noexcept;
 
     std::string to_decimal() const;
-    std::string to_hex() const;              // "0x0", "0x1f": minimal, lower-case
-    std::string to_signed_decimal() const;   // two's complement read: "-1" for all ones
+    std::string to_hex() const;             // "0x0", "0x1f": minimal, lower-case
+    std::string to_signed_decimal() const;  // two's complement read: "-1" for all ones
 
     bool is_zero() const noexcept;
     bool fits_u64() const noexcept;
     uint64_t low64() const noexcept { return limbs_[0]; }
-    unsigned bit_length() const noexcept;    // 0 for zero
+    unsigned bit_length() const noexcept;  // 0 for zero
     bool is_negative() const noexcept { return (limbs_[3] >> 63) != 0; }
 
     std::optional<Uint256> checked_add(const Uint256& o) const noexcept;

@@ -9,8 +9,6 @@
 namespace tokensync::modules {
 namespace {
 
-using core::Address;
-using core::Uint256;
 using namespace test_logs;
 
 const core::abi::Event kNft =

@@ -8,7 +8,6 @@ namespace tokensync::modules {
 namespace {
 
 using core::Address;
-using core::Uint256;
 using namespace test_logs;
 
 const core::abi::Event kBatchMinted = event(

@@ -17,6 +17,7 @@
 
 namespace tokensync::core {
 // Readable failure messages for the uint256 comparisons below.
+// NOLINTNEXTLINE(readability-identifier-naming): googletest finds PrintTo by this exact name.
 inline void PrintTo(const Uint256& v, std::ostream* os) { *os << v.to_decimal(); }
 }  // namespace tokensync::core
 
@@ -33,16 +34,16 @@ using test_util::TempDir;
 class PostgresEnvironment : public ::testing::Environment {
   public:
     static PostgresCluster& cluster() {
-        if (!cluster_) {
-            cluster_ = std::make_unique<PostgresCluster>();
-            cluster_->start();
+        if (!shared_cluster) {
+            shared_cluster = std::make_unique<PostgresCluster>();
+            shared_cluster->start();
         }
-        return *cluster_;
+        return *shared_cluster;
     }
-    void TearDown() override { cluster_.reset(); }
+    void TearDown() override { shared_cluster.reset(); }
 
   private:
-    static inline std::unique_ptr<PostgresCluster> cluster_;
+    static inline std::unique_ptr<PostgresCluster> shared_cluster;
 };
 [[maybe_unused]] ::testing::Environment* const kPostgresEnvironment =
     ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
@@ -295,7 +296,7 @@ TEST_P(StoreBehaviour, ConcurrentWritersNeverLoseABalanceUpdate) {
     });
     EXPECT_EQ(errors[0], "");
     EXPECT_EQ(errors[1], "");
-    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kAlice), Uint256{2 * kBatches});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kAlice), Uint256{uint64_t{2} * kBatches});
 }
 
 TEST_P(StoreBehaviour, EachTableIsUniqueOnItsKey) {

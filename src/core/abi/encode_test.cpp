@@ -72,12 +72,12 @@ TEST(AbiEncode, SignedAddressAndTuple) {
 }
 
 TEST(AbiEncode, IntRanges) {
-    Type i8 = Type::int_(8);
+    Type i8 = Type::sint(8);
     EXPECT_TRUE(check(i8, Value{Int{Uint256{127}}}));
     EXPECT_TRUE(check(i8, Value{Int{Uint256{128}.wrapping_neg()}}));
     EXPECT_EQ(check(i8, Value{Int{Uint256{128}}}).error(), EncodeError::kOutOfRange);
     EXPECT_EQ(check(i8, Value{Int{Uint256{129}.wrapping_neg()}}).error(), EncodeError::kOutOfRange);
-    EXPECT_TRUE(check(Type::int_(256), Value{Int{Uint256{1}.wrapping_neg()}}));
+    EXPECT_TRUE(check(Type::sint(256), Value{Int{Uint256{1}.wrapping_neg()}}));
     EXPECT_TRUE(check(Type::uint(8), u(255)));
     EXPECT_EQ(check(Type::uint(8), u(256)).error(), EncodeError::kOutOfRange);
 }
@@ -87,7 +87,7 @@ TEST(AbiEncode, Errors) {
     std::vector<Value> one{u(1)};
     EXPECT_EQ(encode(two, one).error(), EncodeError::kWrongCount);
     EXPECT_EQ(encode_one(Type::uint(), Value{true}).error(), EncodeError::kTypeMismatch);
-    EXPECT_EQ(encode_one(Type::int_(), u(1)).error(), EncodeError::kTypeMismatch);
+    EXPECT_EQ(encode_one(Type::sint(), u(1)).error(), EncodeError::kTypeMismatch);
     EXPECT_EQ(encode_one(Type::bytes(), str("x")).error(), EncodeError::kTypeMismatch);
     EXPECT_EQ(encode_one(Type::fixed_bytes(3), fixed("ab")).error(), EncodeError::kOutOfRange);
     EXPECT_EQ(encode_one(Type::fixed_array(Type::uint(), 2), arr({u(1)})).error(), EncodeError::kOutOfRange);

@@ -36,7 +36,7 @@ std::expected<Type, SignatureError> elementary(std::string_view name) {
     if (name == "string") return Type::string();
     if (name == "bytes") return Type::bytes();
     if (name == "uint") return Type::uint(256);
-    if (name == "int") return Type::int_(256);
+    if (name == "int") return Type::sint(256);
     auto sized = [&](std::string_view prefix, auto make) -> std::optional<std::expected<Type, SignatureError>> {
         if (!name.starts_with(prefix)) return std::nullopt;
         auto digits = name.substr(prefix.size());
@@ -48,7 +48,7 @@ std::expected<Type, SignatureError> elementary(std::string_view name) {
         return make(static_cast<unsigned>(*width));
     };
     if (auto t = sized("uint", [](unsigned w) { return Type::uint(w); })) return *t;
-    if (auto t = sized("int", [](unsigned w) { return Type::int_(w); })) return *t;
+    if (auto t = sized("int", [](unsigned w) { return Type::sint(w); })) return *t;
     if (auto t = sized("bytes", [](unsigned w) { return Type::fixed_bytes(w); })) return *t;
     return Unexpected(SignatureError::kUnknownType);
 }

@@ -23,7 +23,7 @@ enum class Kind { kUint, kInt, kAddress, kBool, kFixedBytes, kBytes, kString, kA
 class Type {
   public:
     static Type uint(unsigned bits = 256) { return Type{Kind::kUint, bits}; }
-    static Type int_(unsigned bits = 256) { return Type{Kind::kInt, bits}; }
+    static Type sint(unsigned bits = 256) { return Type{Kind::kInt, bits}; }
     static Type address() { return Type{Kind::kAddress, 0}; }
     static Type boolean() { return Type{Kind::kBool, 0}; }
     static Type fixed_bytes(unsigned size) { return Type{Kind::kFixedBytes, size}; }
