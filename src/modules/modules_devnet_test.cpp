@@ -171,6 +171,11 @@ TEST_P(ModulesOnDevnet, StoredStateMatchesTheContracts) {
 
     const uint64_t chain = devnet.chain_id();
     auto check = [&](store::Store& s) {
+        // Blocks and cursors read back exactly as the node reported them.
+        for (const store::Block& b : cs.blocks)
+            EXPECT_EQ(s.block_hash(chain, b.number), b.hash) << "block " << b.number;
+        for (const store::Cursor& c : cs.cursors)
+            EXPECT_EQ(s.get_cursor(chain, c.contract), c) << "cursor of " << c.contract.checksum();
         const auto next = test_util::decode_return("function nextTokenId() view returns (uint256)",
                                                    devnet.call(nft, calldata("nextTokenId()")));
         const Uint256 end = std::get<Uint256>(next.at(0).data);
