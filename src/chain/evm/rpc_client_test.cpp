@@ -21,7 +21,7 @@ std::string answer(const boost::json::value& id, const boost::json::value& resul
 }
 
 std::string error_answer(const boost::json::value& id, int64_t code, std::string_view message,
-                         boost::json::value data = nullptr) {
+                         const boost::json::value& data = nullptr) {
     boost::json::object error{{"code", code}, {"message", message}};
     if (!data.is_null()) error["data"] = data;
     return boost::json::serialize(boost::json::object{{"jsonrpc", "2.0"}, {"id", id}, {"error", error}});
@@ -219,6 +219,7 @@ TEST(RpcClient, RateLimitedBatchItemsAloneAreSentAgain) {
     Harness h;
     RpcClient client(h.options({server.url()}));
     std::vector<Request> requests;
+    requests.reserve(4);
     for (int i = 0; i < 4; ++i)
         requests.push_back({"echo", {i}});
     const auto results = client.batch(requests);
@@ -262,6 +263,7 @@ TEST(RpcClient, LargeBatchesAreChunked) {
     options.max_batch_size = 2;
     RpcClient client(std::move(options));
     std::vector<Request> requests;
+    requests.reserve(5);
     for (int i = 0; i < 5; ++i)
         requests.push_back({"echo", {i}});
     const auto results = client.batch(requests);
