@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -20,6 +22,27 @@ namespace tokensync::store {
 class StoreError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
+};
+
+// The current ERC-721 owner of a token and the transfer (block, log index)
+// that set it, as Store::scan_owners reads it.
+struct OwnerRow {
+    core::Uint256 token_id;
+    core::Address owner;
+    uint64_t block_number = 0;
+    uint64_t log_index = 0;
+
+    friend bool operator==(const OwnerRow&, const OwnerRow&) = default;
+};
+
+// One holder's balance of one token, as Store::scan_balances reads it.
+struct BalanceRow {
+    core::Uint256 token_id;
+    core::Address holder;
+    core::Uint256 amount;
+    uint64_t block_number = 0;  // block of the last change
+
+    friend bool operator==(const BalanceRow&, const BalanceRow&) = default;
 };
 
 struct MigrationResult {
@@ -71,6 +94,27 @@ class Store {
     // Rows of the generic events table.
     virtual std::optional<EventRow> get_event(ChainId chain, const core::Hash32& tx_hash, uint64_t log_index) = 0;
     virtual uint64_t count_events(ChainId chain, const core::Address& contract) = 0;
+
+    // Streaming reads of one contract's rows for exports, in a stable order:
+    // `sink` is called once per row while the store reads `page_size` rows per
+    // query (keyset pagination), so memory stays bounded whatever the table
+    // size. An exception thrown by `sink` stops the scan and propagates.
+    // Raw logs by (block, log index, transaction hash), each with its block's
+    // time (nullopt when the block row is missing).
+    virtual void scan_raw_events(ChainId chain, const core::Address& contract, std::size_t page_size,
+                                 const std::function<void(const RawEvent&, std::optional<int64_t>)>& sink) = 0;
+    // Transfers by (block, log index, batch index, transaction hash).
+    virtual void scan_transfers(ChainId chain, const core::Address& contract, std::size_t page_size,
+                                const std::function<void(const Transfer&)>& sink) = 0;
+    // ERC-721 owners by token id (a burned token's owner is the zero address).
+    virtual void scan_owners(ChainId chain, const core::Address& contract, std::size_t page_size,
+                             const std::function<void(const OwnerRow&)>& sink) = 0;
+    // Balances by (token id, holder).
+    virtual void scan_balances(ChainId chain, const core::Address& contract, std::size_t page_size,
+                               const std::function<void(const BalanceRow&)>& sink) = 0;
+    // Tokens by token id.
+    virtual void scan_tokens(ChainId chain, const core::Address& contract, std::size_t page_size,
+                             const std::function<void(const Token&)>& sink) = 0;
 
     // Small key/value JSON documents (settings, checkpoints of non-indexed
     // work). set_state rejects text that is not JSON.

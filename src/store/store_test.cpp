@@ -523,6 +523,44 @@ TEST_P(StoreBehaviour, SystemStateKeepsJsonAsGiven) {
     EXPECT_EQ(store_->get_state("k"), "42");
 }
 
+TEST_P(StoreBehaviour, StateEntriesCommitOrVanishWithTheirBatch) {
+    ChangeSet c = full_batch(1);
+    c.state = {{"backfill", R"({"to": 1})"}, {"note", "[1,  2]"}};
+    store_->apply(c);
+    restart();
+    EXPECT_EQ(store_->get_state("backfill"), R"({"to": 1})");
+    EXPECT_EQ(store_->get_state("note"), "[1,  2]");
+
+    // A batch that fails on a balance leaves the entries as they were.
+    ChangeSet bad = full_batch(2);
+    bad.transfers.push_back(transfer(2, 9, kBob, kAlice, 2, 1));
+    bad.state = {{"backfill", R"({"to": 2})"}, {"fresh", "true"}};
+    try {
+        store_->apply(bad);
+        FAIL() << "expected StoreError";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("would go below zero"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(store_->get_state("backfill"), R"({"to": 1})");
+    EXPECT_EQ(store_->get_state("fresh"), std::nullopt);
+
+    // An entry that is not JSON fails the batch, rows and cursor included.
+    ChangeSet not_json = full_batch(3);
+    not_json.state = {{"backfill", R"({"to": 3})"}, {"broken", "{to: 3"}};
+    EXPECT_THROW(store_->apply(not_json), StoreError);
+    restart();
+    EXPECT_EQ(store_->get_state("backfill"), R"({"to": 1})");
+    EXPECT_EQ(store_->get_state("broken"), std::nullopt);
+    EXPECT_EQ(store_->block_hash(kChain, 3), std::nullopt);
+    EXPECT_EQ(store_->count_tokens(kChain, kContract), 1u);
+    EXPECT_EQ(store_->get_cursor(kChain, kContract), (Cursor{kContract, 1, block(1).hash}));
+
+    // A replayed batch rewrites its entries (they are not indexed rows).
+    c.state = {{"backfill", R"({"to": 1, "again": true})"}};
+    EXPECT_TRUE(store_->apply(c).nothing_new());
+    EXPECT_EQ(store_->get_state("backfill"), R"({"to": 1, "again": true})");
+}
+
 TEST_P(StoreBehaviour, RollbackAboveRemovesRowsAndUndoesBalances) {
     for (uint64_t n = 1; n <= 3; ++n)
         store_->apply(full_batch(n));

@@ -122,6 +122,15 @@ struct EventRow {
     friend bool operator==(const EventRow&, const EventRow&) = default;
 };
 
+// A system_state entry written with a batch (e.g. a backfill checkpoint), so
+// the note and the rows it describes commit or vanish together.
+struct StateEntry {
+    std::string key;
+    std::string json;  // must be JSON text
+
+    friend bool operator==(const StateEntry&, const StateEntry&) = default;
+};
+
 // Everything one batch changes in indexed state. Store::apply writes all of
 // it, with the cursors, in one database transaction; rows already present
 // are skipped, so replaying a batch changes nothing.
@@ -135,6 +144,7 @@ struct ChangeSet {
     std::vector<Transfer> transfers;
     std::vector<EventRow> events;
     std::vector<Cursor> cursors;
+    std::vector<StateEntry> state;
 };
 
 struct RowCounts {

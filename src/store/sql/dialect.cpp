@@ -49,6 +49,10 @@ const Dialect& sqlite_dialect() {
         .json_value = "value TEXT NOT NULL CHECK (json_valid(value))",
         .json_args = "args TEXT NOT NULL CHECK (json_valid(args))",
         .table_exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+        .u256_param = "?",
+        .max_params = 32'766,  // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32
+        .delete_using = false,
+        .array_params = false,
         .encode_u256 = hex64_encode,
         .decode_u256 = hex64_decode,
     };
@@ -67,6 +71,10 @@ const Dialect& postgres_dialect() {
         .table_exists =
             "SELECT count(*) FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_name = ?",
+        .u256_param = "CAST(? AS NUMERIC(78, 0))",
+        .max_params = 65'535,  // the wire protocol counts parameters in 16 bits
+        .delete_using = true,
+        .array_params = true,
         .encode_u256 = decimal_encode,
         .decode_u256 = decimal_decode,
     };

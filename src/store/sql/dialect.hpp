@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,12 @@ struct Dialect {
     std::string_view json_value;    // full definition of a JSON column named `value`
     std::string_view json_args;     // full definition of a JSON column named `args`
     std::string_view table_exists;  // query with one `?` (table name) returning a count
+    // A uint256 parameter where SQL cannot infer its type (a VALUES list
+    // compared with a column rather than inserted into one).
+    std::string_view u256_param;
+    size_t max_params;  // bound parameters one statement may hold
+    bool delete_using;  // DELETE ... USING exists (PostgreSQL); else delete by rowid (SQLite)
+    bool array_params;  // many rows go as one array per column (bulk.hpp); else as VALUES rows
 
     std::string (*encode_u256)(const core::Uint256& v);
     core::Uint256 (*decode_u256)(std::string_view text);  // throws StoreError on malformed text

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "store/sql/connection.hpp"
 #include "store/sql/dialect.hpp"
@@ -35,28 +37,52 @@ class SqlStore final : public Store {
                                            const core::Uint256& token_id) override;
     std::optional<EventRow> get_event(ChainId chain, const core::Hash32& tx_hash, uint64_t log_index) override;
     uint64_t count_events(ChainId chain, const core::Address& contract) override;
+    void scan_raw_events(ChainId chain, const core::Address& contract, std::size_t page_size,
+                         const std::function<void(const RawEvent&, std::optional<int64_t>)>& sink) override;
+    void scan_transfers(ChainId chain, const core::Address& contract, std::size_t page_size,
+                        const std::function<void(const Transfer&)>& sink) override;
+    void scan_owners(ChainId chain, const core::Address& contract, std::size_t page_size,
+                     const std::function<void(const OwnerRow&)>& sink) override;
+    void scan_balances(ChainId chain, const core::Address& contract, std::size_t page_size,
+                       const std::function<void(const BalanceRow&)>& sink) override;
+    void scan_tokens(ChainId chain, const core::Address& contract, std::size_t page_size,
+                     const std::function<void(const Token&)>& sink) override;
     std::optional<std::string> get_state(std::string_view key) override;
     void set_state(std::string_view key, std::string_view json) override;
 
   private:
-    // Parts of apply(), each inside its transaction.
-    void insert_block(ChainId chain, const Block& b, RowCounts& counts);
-    void insert_raw_event(ChainId chain, const RawEvent& e, RowCounts& counts);
+    // A token's key columns as stored (token_id in the dialect's encoding).
+    struct TokenKey {
+        std::string contract;
+        std::string token_id;
+    };
+
+    // Parts of apply(), each inside its transaction and each a few
+    // multi-row statements however long the batch.
+    void insert_blocks(ChainId chain, const std::vector<Block>& blocks, RowCounts& counts);
+    void insert_raw_events(ChainId chain, const std::vector<RawEvent>& events, RowCounts& counts);
     void upsert_author(const Author& a, RowCounts& counts);
-    void insert_token(ChainId chain, const Token& t, RowCounts& counts);
-    void insert_mint(ChainId chain, const MintEvent& m, RowCounts& counts);
-    void insert_transfer(ChainId chain, const Transfer& t, RowCounts& counts);
-    void insert_event(ChainId chain, const EventRow& e, RowCounts& counts);
+    void insert_tokens(ChainId chain, const std::vector<Token>& tokens, RowCounts& counts);
+    void insert_mints(ChainId chain, const std::vector<MintEvent>& mints, RowCounts& counts);
+    // Returns the transfers newly stored, in batch order.
+    std::vector<const Transfer*> insert_transfers(ChainId chain, const std::vector<Transfer>& transfers,
+                                                  RowCounts& counts);
+    void insert_events(ChainId chain, const std::vector<EventRow>& events, RowCounts& counts);
     void write_cursor(ChainId chain, const Cursor& c);
+    // Moves the balances of newly stored transfers, in order.
+    void move_balances(ChainId chain, const std::vector<const Transfer*>& fresh);
     // Makes a newly stored ERC-721 transfer the token's owner if it is the
     // latest one seen (backfill chunks may arrive out of order).
-    void move_owner(ChainId chain, const Transfer& t);
-    // Sets the owner of a token to its latest stored ERC-721 transfer (or
-    // removes it when none is left); used by rollback_above.
-    void recompute_owner(ChainId chain, const core::Address& contract, const core::Uint256& token_id);
-    // Adds (or with `subtract`, removes) amount to a holder's balance.
-    void move_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
-                      const core::Address& holder, const core::Uint256& amount, bool subtract, uint64_t block);
+    void move_owners(ChainId chain, const std::vector<const Transfer*>& fresh);
+    // Sets tokens.owner from the owners table for these tokens (those with
+    // an owner row).
+    void copy_owners_to_tokens(ChainId chain, const std::vector<TokenKey>& keys);
+
+    // Parts of rollback_above(): reverses the balance moves of the transfers
+    // above `block`; sets the owner of each token to its latest stored
+    // ERC-721 transfer (or removes it when none is left).
+    void undo_balances(ChainId chain, uint64_t block);
+    void recompute_owners(ChainId chain, const std::vector<TokenKey>& tokens);
 
     std::unique_ptr<Connection> conn_;
     const Dialect& dialect_;

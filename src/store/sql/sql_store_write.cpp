@@ -1,11 +1,18 @@
-// The write side of SqlStore: migrations, the one write path (apply) and
-// its undo (rollback_above).
+// The write side of SqlStore: migrations and the one write path (apply).
+// apply() writes each kind of row with multi-row statements (bulk.hpp), so a
+// backfill batch of thousands of logs costs a few statements per table,
+// while keeping the meaning of writing the rows one by one in order.
 #include <ctime>
+#include <span>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "core/hex.hpp"
 #include "store/migrations.hpp"
+#include "store/sql/balance_book.hpp"
+#include "store/sql/bulk.hpp"
 #include "store/sql/codec.hpp"
 #include "store/sql/sql_store.hpp"
 
@@ -17,6 +24,20 @@ constexpr size_t kMaxTopics = 4;
 Param optional_text(const std::optional<std::string>& s) {
     if (s) return *s;
     return nullptr;
+}
+
+std::string transfer_key(const std::string& tx_hash, const std::string& log_index, const std::string& batch_index) {
+    return tx_hash + ':' + log_index + ':' + batch_index;
+}
+
+std::string transfer_key(const Transfer& t) {
+    return transfer_key(to_db(t.tx_hash), std::to_string(t.log_index), std::to_string(t.batch_index));
+}
+
+// Counts a multi-row INSERT ... ON CONFLICT DO NOTHING of `total` rows.
+void count_inserts(RowCounts& counts, uint64_t total, uint64_t inserted) {
+    counts.inserted += inserted;
+    counts.skipped += total - inserted;
 }
 
 }  // namespace
@@ -33,63 +54,93 @@ ApplyResult SqlStore::apply(const ChangeSet& changes) {
     WriteTransaction tx(*conn_);
     conn_->execute("INSERT INTO chains (chain_id) VALUES (?) ON CONFLICT (chain_id) DO NOTHING", {to_db_int(chain)});
     ApplyResult result;
-    for (const Block& b : changes.blocks)
-        insert_block(chain, b, result.blocks);
-    for (const RawEvent& e : changes.raw_events)
-        insert_raw_event(chain, e, result.raw_events);
+    insert_blocks(chain, changes.blocks, result.blocks);
+    insert_raw_events(chain, changes.raw_events, result.raw_events);
     for (const Author& a : changes.authors)
         upsert_author(a, result.authors);
-    for (const Token& t : changes.tokens)
-        insert_token(chain, t, result.tokens);
-    for (const MintEvent& m : changes.mint_events)
-        insert_mint(chain, m, result.mint_events);
-    for (const Transfer& t : changes.transfers)
-        insert_transfer(chain, t, result.transfers);
-    for (const EventRow& e : changes.events)
-        insert_event(chain, e, result.events);
+    // Tokens go in before the batch's transfers, which may then move their owner.
+    insert_tokens(chain, changes.tokens, result.tokens);
+    insert_mints(chain, changes.mint_events, result.mint_events);
+    std::vector<const Transfer*> fresh = insert_transfers(chain, changes.transfers, result.transfers);
+    // Balances and owners move only with newly stored transfers, which is
+    // what makes a replay leave them alone.
+    move_balances(chain, fresh);
+    move_owners(chain, fresh);
+    insert_events(chain, changes.events, result.events);
     for (const Cursor& c : changes.cursors) {
         write_cursor(chain, c);
         ++result.cursors_written;
     }
+    for (const StateEntry& e : changes.state)
+        set_state(e.key, e.json);
     tx.commit();
     return result;
 }
 
-void SqlStore::insert_block(ChainId chain, const Block& b, RowCounts& counts) {
-    int64_t n = conn_->execute(
-        "INSERT INTO blocks (chain_id, block_number, block_hash, parent_hash, block_time) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (chain_id, block_number) DO NOTHING",
-        {to_db_int(chain), to_db_int(b.number), to_db(b.hash), to_db(b.parent_hash), b.timestamp});
-    if (n > 0) {
-        ++counts.inserted;
-        return;
+void SqlStore::insert_blocks(ChainId chain, const std::vector<Block>& blocks, RowCounts& counts) {
+    const Param chain_param = to_db_int(chain);
+    std::unordered_set<uint64_t> inserted;
+    const std::vector<Row> new_blocks = query_chunks(
+        *conn_, dialect_,
+        MultiRow{"INSERT INTO blocks (chain_id, block_number, block_hash, parent_hash, block_time) ", "iitti",
+                 " ON CONFLICT (chain_id, block_number) DO NOTHING RETURNING block_number"},
+        std::span<const Block>(blocks), {}, {}, [&](const Block& b, Params& p) {
+            p.insert(p.end(), {chain_param, to_db_int(b.number), to_db(b.hash), to_db(b.parent_hash), b.timestamp});
+        });
+    for (const Row& r : new_blocks)
+        inserted.insert(read_u64(r[0]));
+    // The first of the batch's blocks at a new height was stored; every other
+    // one must match what is stored there. The same height with another hash
+    // is a reorg the caller has not rolled back yet; skipping it would leave
+    // the two chains mixed.
+    std::vector<const Block*> skipped;
+    for (const Block& b : blocks) {
+        if (inserted.erase(b.number) > 0) {
+            ++counts.inserted;
+        } else {
+            skipped.push_back(&b);
+            ++counts.skipped;
+        }
     }
-    // The same height with another hash is a reorg the caller has not rolled
-    // back yet; skipping it would leave the two chains mixed.
-    auto stored = block_hash(chain, b.number);
-    if (stored && *stored != b.hash) {
-        throw StoreError(fmt::format("block {} of chain {} is stored with hash {}, not {}: roll back first", b.number,
-                                     chain, stored->hex(), b.hash.hex()));
+    std::unordered_map<uint64_t, core::Hash32> stored;
+    const std::vector<Row> stored_blocks =
+        query_chunks(*conn_, dialect_,
+                     MultiRow{"SELECT b.block_number, b.block_hash FROM (", "i",
+                              ") AS k JOIN blocks b ON b.chain_id = ? AND b.block_number = k.column1"},
+                     std::span<const Block* const>(skipped), {}, {chain_param},
+                     [](const Block* b, Params& p) { p.emplace_back(to_db_int(b->number)); });
+    for (const Row& r : stored_blocks)
+        stored.emplace(read_u64(r[0]), read_hash(r[1]));
+    for (const Block* b : skipped) {
+        auto it = stored.find(b->number);
+        if (it != stored.end() && it->second != b->hash) {
+            throw StoreError(fmt::format("block {} of chain {} is stored with hash {}, not {}: roll back first",
+                                         b->number, chain, it->second.hex(), b->hash.hex()));
+        }
     }
-    ++counts.skipped;
 }
 
-void SqlStore::insert_raw_event(ChainId chain, const RawEvent& e, RowCounts& counts) {
-    if (e.topics.size() > kMaxTopics) {
-        throw StoreError(fmt::format("log {} of {} has {} topics", e.log_index, e.tx_hash.hex(), e.topics.size()));
+void SqlStore::insert_raw_events(ChainId chain, const std::vector<RawEvent>& events, RowCounts& counts) {
+    for (const RawEvent& e : events) {
+        if (e.topics.size() > kMaxTopics) {
+            throw StoreError(fmt::format("log {} of {} has {} topics", e.log_index, e.tx_hash.hex(), e.topics.size()));
+        }
     }
-    Params params{to_db_int(chain),          to_db(e.tx_hash),    to_db_int(e.log_index),
-                  to_db_int(e.block_number), to_db(e.block_hash), to_db(e.contract)};
-    for (size_t i = 0; i < kMaxTopics; ++i) {
-        params.emplace_back(i < e.topics.size() ? Param{to_db(e.topics[i])} : Param{nullptr});
-    }
-    params.emplace_back(core::to_hex(e.data));
-    int64_t n = conn_->execute(
-        "INSERT INTO raw_events (chain_id, tx_hash, log_index, block_number, block_hash, contract,"
-        " topic0, topic1, topic2, topic3, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING",
-        params);
-    ++(n > 0 ? counts.inserted : counts.skipped);
+    const Param chain_param = to_db_int(chain);
+    const int64_t n = execute_chunks(
+        *conn_, dialect_,
+        MultiRow{"INSERT INTO raw_events (chain_id, tx_hash, log_index, block_number, block_hash, contract,"
+                 " topic0, topic1, topic2, topic3, data) ",
+                 "itiittttttt", " ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING"},
+        std::span<const RawEvent>(events), {}, {}, [&](const RawEvent& e, Params& p) {
+            p.insert(p.end(), {chain_param, to_db(e.tx_hash), to_db_int(e.log_index), to_db_int(e.block_number),
+                               to_db(e.block_hash), to_db(e.contract)});
+            for (size_t i = 0; i < kMaxTopics; ++i) {
+                p.emplace_back(i < e.topics.size() ? Param{to_db(e.topics[i])} : Param{nullptr});
+            }
+            p.emplace_back(core::to_hex(e.data));
+        });
+    count_inserts(counts, events.size(), static_cast<uint64_t>(n));
 }
 
 void SqlStore::upsert_author(const Author& a, RowCounts& counts) {
@@ -107,138 +158,164 @@ void SqlStore::upsert_author(const Author& a, RowCounts& counts) {
     }
 }
 
-void SqlStore::insert_token(ChainId chain, const Token& t, RowCounts& counts) {
-    int64_t n = conn_->execute(
-        "INSERT INTO tokens (chain_id, contract, token_id, author, owner, status, block_number, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (chain_id, contract, token_id) DO NOTHING",
-        {to_db_int(chain), to_db(t.contract), dialect_.encode_u256(t.token_id), optional_text(t.author), to_db(t.owner),
-         std::string(to_string(t.status)), to_db_int(t.block_number), t.created_at, t.updated_at});
-    if (n == 0) {
-        ++counts.skipped;
-        return;
-    }
-    ++counts.inserted;
+void SqlStore::insert_tokens(ChainId chain, const std::vector<Token>& tokens, RowCounts& counts) {
+    const Param chain_param = to_db_int(chain);
+    std::vector<TokenKey> inserted;
+    const std::vector<Row> new_tokens = query_chunks(
+        *conn_, dialect_,
+        MultiRow{"INSERT INTO tokens (chain_id, contract, token_id, author, owner, status, block_number, created_at,"
+                 " updated_at) ",
+                 "itutttiii", " ON CONFLICT (chain_id, contract, token_id) DO NOTHING RETURNING contract, token_id"},
+        std::span<const Token>(tokens), {}, {}, [&](const Token& t, Params& p) {
+            p.insert(p.end(), {chain_param, to_db(t.contract), dialect_.encode_u256(t.token_id),
+                               optional_text(t.author), to_db(t.owner), std::string(to_string(t.status)),
+                               to_db_int(t.block_number), t.created_at, t.updated_at});
+        });
+    inserted.reserve(new_tokens.size());
+    for (const Row& r : new_tokens)
+        inserted.push_back({not_null(r[0]), not_null(r[1])});
+    count_inserts(counts, tokens.size(), inserted.size());
     // A token row found after its transfers (recovery, or a later batch)
     // takes the owner they already set.
-    conn_->execute(
-        "UPDATE tokens SET owner = owners.owner FROM owners "
-        "WHERE tokens.chain_id = ? AND tokens.contract = ? AND tokens.token_id = ? "
-        "AND owners.chain_id = tokens.chain_id AND owners.contract = tokens.contract "
-        "AND owners.token_id = tokens.token_id",
-        {to_db_int(chain), to_db(t.contract), dialect_.encode_u256(t.token_id)});
+    copy_owners_to_tokens(chain, inserted);
 }
 
-void SqlStore::insert_mint(ChainId chain, const MintEvent& m, RowCounts& counts) {
-    int64_t n = conn_->execute(
-        "INSERT INTO mint_events (chain_id, tx_hash, log_index, block_number, contract, token_id, minter, author) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING",
-        {to_db_int(chain), to_db(m.tx_hash), to_db_int(m.log_index), to_db_int(m.block_number), to_db(m.contract),
-         dialect_.encode_u256(m.token_id), to_db(m.minter), optional_text(m.author)});
-    ++(n > 0 ? counts.inserted : counts.skipped);
+void SqlStore::copy_owners_to_tokens(ChainId chain, const std::vector<TokenKey>& keys) {
+    execute_chunks(*conn_, dialect_,
+                   MultiRow{"UPDATE tokens SET owner = owners.owner FROM (", "tu",
+                            ") AS k JOIN owners ON owners.chain_id = ? AND owners.contract = k.column1"
+                            " AND owners.token_id = k.column2 "
+                            "WHERE tokens.chain_id = owners.chain_id AND tokens.contract = owners.contract"
+                            " AND tokens.token_id = owners.token_id"},
+                   std::span<const TokenKey>(keys), {}, {to_db_int(chain)}, [](const TokenKey& k, Params& p) {
+                       p.emplace_back(k.contract);
+                       p.emplace_back(k.token_id);
+                   });
 }
 
-void SqlStore::insert_transfer(ChainId chain, const Transfer& t, RowCounts& counts) {
-    int64_t n = conn_->execute(
-        "INSERT INTO transfers (chain_id, tx_hash, log_index, batch_index, block_number, block_time, contract,"
-        " standard, operator_address, from_address, to_address, token_id, amount) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (chain_id, tx_hash, log_index, batch_index) DO NOTHING",
-        {to_db_int(chain), to_db(t.tx_hash), to_db_int(t.log_index), to_db_int(t.batch_index),
-         to_db_int(t.block_number), t.block_timestamp, to_db(t.contract), std::string(to_db(t.standard)),
-         to_db(t.operator_address), to_db(t.from), to_db(t.to), dialect_.encode_u256(t.token_id),
-         dialect_.encode_u256(t.amount)});
-    if (n == 0) {
-        ++counts.skipped;
-        return;
+void SqlStore::insert_mints(ChainId chain, const std::vector<MintEvent>& mints, RowCounts& counts) {
+    const Param chain_param = to_db_int(chain);
+    const int64_t n = execute_chunks(
+        *conn_, dialect_,
+        MultiRow{"INSERT INTO mint_events (chain_id, tx_hash, log_index, block_number, contract, token_id, minter,"
+                 " author) ",
+                 "itiitutt", " ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING"},
+        std::span<const MintEvent>(mints), {}, {}, [&](const MintEvent& m, Params& p) {
+            p.insert(p.end(),
+                     {chain_param, to_db(m.tx_hash), to_db_int(m.log_index), to_db_int(m.block_number),
+                      to_db(m.contract), dialect_.encode_u256(m.token_id), to_db(m.minter), optional_text(m.author)});
+        });
+    count_inserts(counts, mints.size(), static_cast<uint64_t>(n));
+}
+
+std::vector<const Transfer*> SqlStore::insert_transfers(ChainId chain, const std::vector<Transfer>& transfers,
+                                                        RowCounts& counts) {
+    // A key repeated within the batch is skipped after its first row, as the
+    // database would skip it.
+    std::vector<const Transfer*> unique;
+    unique.reserve(transfers.size());
+    {
+        std::unordered_set<std::string> seen;
+        for (const Transfer& t : transfers) {
+            if (seen.insert(transfer_key(t)).second) unique.push_back(&t);
+        }
     }
-    ++counts.inserted;
-    // Balances move only with a newly stored transfer, which is what makes
-    // a replay leave them alone.
-    if (!t.from.is_zero()) move_balance(chain, t.contract, t.token_id, t.from, t.amount, true, t.block_number);
-    if (!t.to.is_zero()) move_balance(chain, t.contract, t.token_id, t.to, t.amount, false, t.block_number);
-    if (t.standard == TokenStandard::kErc721) move_owner(chain, t);
-}
+    const Param chain_param = to_db_int(chain);
+    std::unordered_set<std::string> inserted;
+    const std::vector<Row> new_transfers = query_chunks(
+        *conn_, dialect_,
+        MultiRow{"INSERT INTO transfers (chain_id, tx_hash, log_index, batch_index, block_number, block_time,"
+                 " contract, standard, operator_address, from_address, to_address, token_id, amount) ",
+                 "itiiiitttttuu",
+                 " ON CONFLICT (chain_id, tx_hash, log_index, batch_index) DO NOTHING"
+                 " RETURNING tx_hash, log_index, batch_index"},
+        std::span<const Transfer* const>(unique), {}, {}, [&](const Transfer* t, Params& p) {
+            p.insert(p.end(), {chain_param, to_db(t->tx_hash), to_db_int(t->log_index), to_db_int(t->batch_index),
+                               to_db_int(t->block_number), t->block_timestamp, to_db(t->contract),
+                               std::string(to_db(t->standard)), to_db(t->operator_address), to_db(t->from),
+                               to_db(t->to), dialect_.encode_u256(t->token_id), dialect_.encode_u256(t->amount)});
+        });
+    for (const Row& r : new_transfers)
+        inserted.insert(transfer_key(not_null(r[0]), not_null(r[1]), not_null(r[2])));
 
-void SqlStore::move_owner(ChainId chain, const Transfer& t) {
-    const std::string token_id = dialect_.encode_u256(t.token_id);
-    int64_t n = conn_->execute(
-        "INSERT INTO owners (chain_id, contract, token_id, owner, block_number, log_index) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (chain_id, contract, token_id) DO UPDATE SET owner = excluded.owner,"
-        " block_number = excluded.block_number, log_index = excluded.log_index "
-        "WHERE owners.block_number < excluded.block_number"
-        " OR (owners.block_number = excluded.block_number AND owners.log_index < excluded.log_index)",
-        {to_db_int(chain), to_db(t.contract), token_id, to_db(t.to), to_db_int(t.block_number),
-         to_db_int(t.log_index)});
-    if (n == 0) return;  // an older transfer than the one that set the owner
-    conn_->execute("UPDATE tokens SET owner = ? WHERE chain_id = ? AND contract = ? AND token_id = ?",
-                   {to_db(t.to), to_db_int(chain), to_db(t.contract), token_id});
-}
-
-void SqlStore::recompute_owner(ChainId chain, const core::Address& contract, const core::Uint256& token_id) {
-    const Params key{to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id)};
-    auto latest = conn_->query(
-        "SELECT to_address, block_number, log_index FROM transfers "
-        "WHERE chain_id = ? AND contract = ? AND token_id = ? AND standard = 'erc721' "
-        "ORDER BY block_number DESC, log_index DESC LIMIT 1",
-        key);
-    // With no transfer left the token has no known owner; a token row that
-    // survives (created at or below the rollback height) shows the zero address.
-    core::Address owner;
-    if (latest.empty()) {
-        conn_->execute("DELETE FROM owners WHERE chain_id = ? AND contract = ? AND token_id = ?", key);
-    } else {
-        owner = read_address(latest[0][0]);
-        Params update{to_db(owner), to_db_int(read_u64(latest[0][1])), to_db_int(read_u64(latest[0][2]))};
-        update.insert(update.end(), key.begin(), key.end());
-        conn_->execute(
-            "UPDATE owners SET owner = ?, block_number = ?, log_index = ? "
-            "WHERE chain_id = ? AND contract = ? AND token_id = ?",
-            update);
+    std::vector<const Transfer*> fresh;
+    fresh.reserve(inserted.size());
+    for (const Transfer* t : unique) {
+        if (inserted.contains(transfer_key(*t))) fresh.push_back(t);
     }
-    Params token_update{to_db(owner)};
-    token_update.insert(token_update.end(), key.begin(), key.end());
-    conn_->execute("UPDATE tokens SET owner = ? WHERE chain_id = ? AND contract = ? AND token_id = ?", token_update);
+    count_inserts(counts, transfers.size(), fresh.size());
+    return fresh;
 }
 
-void SqlStore::insert_event(ChainId chain, const EventRow& e, RowCounts& counts) {
-    int64_t n = conn_->execute(
-        "INSERT INTO events (chain_id, tx_hash, log_index, block_number, block_time, contract, event_name,"
-        " signature, topic0, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING",
-        {to_db_int(chain), to_db(e.tx_hash), to_db_int(e.log_index), to_db_int(e.block_number), e.block_timestamp,
-         to_db(e.contract), e.event_name, e.signature, to_db(e.topic0), e.args_json});
-    ++(n > 0 ? counts.inserted : counts.skipped);
+void SqlStore::move_balances(ChainId chain, const std::vector<const Transfer*>& fresh) {
+    constexpr size_t kNone = SIZE_MAX;
+    BalanceBook book(*conn_, dialect_, chain);
+    std::vector<std::pair<size_t, size_t>> slots;  // (from, to) of each transfer
+    slots.reserve(fresh.size());
+    for (const Transfer* t : fresh) {
+        // The zero address on either side is a mint or a burn and has no balance.
+        slots.emplace_back(t->from.is_zero() ? kNone : book.touch(t->contract, t->token_id, t->from),
+                           t->to.is_zero() ? kNone : book.touch(t->contract, t->token_id, t->to));
+    }
+    book.load();
+    for (size_t i = 0; i < fresh.size(); ++i) {
+        const Transfer& t = *fresh[i];
+        if (slots[i].first != kNone) book.move(slots[i].first, t.amount, true, t.block_number);
+        if (slots[i].second != kNone) book.move(slots[i].second, t.amount, false, t.block_number);
+    }
+    book.store();
 }
 
-void SqlStore::move_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
-                            const core::Address& holder, const core::Uint256& amount, bool subtract, uint64_t block) {
-    Params key{to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id), to_db(holder)};
-    auto rows = conn_->query(
-        "SELECT amount FROM balances WHERE chain_id = ? AND contract = ? AND token_id = ? AND holder = ?", key);
-    core::Uint256 current = rows.empty() ? core::Uint256{} : dialect_.decode_u256(not_null(rows[0][0]));
-    auto next = subtract ? current.checked_sub(amount) : current.checked_add(amount);
-    if (!next) {
-        throw StoreError(fmt::format("balance of {} for token {} of {} would {}", holder.lower_hex(),
-                                     token_id.to_decimal(), contract.lower_hex(),
-                                     subtract ? "go below zero" : "overflow"));
+void SqlStore::move_owners(ChainId chain, const std::vector<const Transfer*>& fresh) {
+    // Of the batch's new ERC-721 transfers of a token only its latest by
+    // (block, log index) can end up the owner; the first of equals wins.
+    std::vector<const Transfer*> latest;
+    std::unordered_map<std::string, size_t> index;
+    for (const Transfer* t : fresh) {
+        if (t->standard != TokenStandard::kErc721) continue;
+        auto [it, added] = index.try_emplace(to_db(t->contract) + '|' + t->token_id.to_decimal(), latest.size());
+        if (added) {
+            latest.push_back(t);
+            continue;
+        }
+        const Transfer*& best = latest[it->second];
+        if (std::pair(t->block_number, t->log_index) > std::pair(best->block_number, best->log_index)) best = t;
     }
-    if (next->is_zero()) {
-        conn_->execute("DELETE FROM balances WHERE chain_id = ? AND contract = ? AND token_id = ? AND holder = ?", key);
-    } else if (rows.empty()) {
-        key.emplace_back(dialect_.encode_u256(*next));
-        key.emplace_back(to_db_int(block));
-        conn_->execute(
-            "INSERT INTO balances (chain_id, contract, token_id, holder, amount, block_number) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            key);
-    } else {
-        key.insert(key.begin(), {dialect_.encode_u256(*next), to_db_int(block)});
-        conn_->execute(
-            "UPDATE balances SET amount = ?, block_number = ? "
-            "WHERE chain_id = ? AND contract = ? AND token_id = ? AND holder = ?",
-            key);
-    }
+    // An owner row set by a newer transfer than this batch's stays: backfill
+    // chunks may commit out of order. RETURNING lists the rows that changed.
+    const Param chain_param = to_db_int(chain);
+    std::vector<TokenKey> changed;
+    const std::vector<Row> changed_owners = query_chunks(
+        *conn_, dialect_,
+        MultiRow{"INSERT INTO owners (chain_id, contract, token_id, owner, block_number, log_index) ", "itutii",
+                 " ON CONFLICT (chain_id, contract, token_id) DO UPDATE SET owner = excluded.owner,"
+                 " block_number = excluded.block_number, log_index = excluded.log_index "
+                 "WHERE owners.block_number < excluded.block_number"
+                 " OR (owners.block_number = excluded.block_number AND owners.log_index < excluded.log_index) "
+                 "RETURNING contract, token_id"},
+        std::span<const Transfer* const>(latest), {}, {}, [&](const Transfer* t, Params& p) {
+            p.insert(p.end(), {chain_param, to_db(t->contract), dialect_.encode_u256(t->token_id), to_db(t->to),
+                               to_db_int(t->block_number), to_db_int(t->log_index)});
+        });
+    changed.reserve(changed_owners.size());
+    for (const Row& r : changed_owners)
+        changed.push_back({not_null(r[0]), not_null(r[1])});
+    copy_owners_to_tokens(chain, changed);
+}
+
+void SqlStore::insert_events(ChainId chain, const std::vector<EventRow>& events, RowCounts& counts) {
+    const Param chain_param = to_db_int(chain);
+    const int64_t n = execute_chunks(
+        *conn_, dialect_,
+        MultiRow{"INSERT INTO events (chain_id, tx_hash, log_index, block_number, block_time, contract, event_name,"
+                 " signature, topic0, args) ",
+                 "itiiittttj", " ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING"},
+        std::span<const EventRow>(events), {}, {}, [&](const EventRow& e, Params& p) {
+            p.insert(p.end(),
+                     {chain_param, to_db(e.tx_hash), to_db_int(e.log_index), to_db_int(e.block_number),
+                      e.block_timestamp, to_db(e.contract), e.event_name, e.signature, to_db(e.topic0), e.args_json});
+        });
+    count_inserts(counts, events.size(), static_cast<uint64_t>(n));
 }
 
 void SqlStore::write_cursor(ChainId chain, const Cursor& c) {
@@ -247,50 +324,6 @@ void SqlStore::write_cursor(ChainId chain, const Cursor& c) {
         "ON CONFLICT (chain_id, contract) DO UPDATE SET block_number = excluded.block_number,"
         " block_hash = excluded.block_hash",
         {to_db_int(chain), to_db(c.contract), to_db_int(c.block_number), to_db(c.block_hash)});
-}
-
-RollbackResult SqlStore::rollback_above(ChainId chain, uint64_t block) {
-    const Params above{to_db_int(chain), to_db_int(block)};
-    WriteTransaction tx(*conn_);
-    RollbackResult result;
-    // Undo balance moves newest first, so no balance dips below zero on the way.
-    auto moved = conn_->query(
-        "SELECT contract, token_id, from_address, to_address, amount FROM transfers "
-        "WHERE chain_id = ? AND block_number > ? ORDER BY block_number DESC, log_index DESC, batch_index DESC",
-        above);
-    for (const Row& r : moved) {
-        core::Address contract = read_address(r[0]);
-        core::Uint256 token_id = dialect_.decode_u256(not_null(r[1]));
-        core::Address from = read_address(r[2]);
-        core::Address to = read_address(r[3]);
-        core::Uint256 amount = dialect_.decode_u256(not_null(r[4]));
-        if (!to.is_zero()) move_balance(chain, contract, token_id, to, amount, true, block);
-        if (!from.is_zero()) move_balance(chain, contract, token_id, from, amount, false, block);
-    }
-    // Owners set by a transfer above the height are recomputed once those
-    // transfers are gone.
-    auto stale_owners =
-        conn_->query("SELECT contract, token_id FROM owners WHERE chain_id = ? AND block_number > ?", above);
-    auto remove = [&](const char* table) {
-        return static_cast<uint64_t>(
-            conn_->execute(fmt::format("DELETE FROM {} WHERE chain_id = ? AND block_number > ?", table), above));
-    };
-    result.transfers = remove("transfers");
-    result.mint_events = remove("mint_events");
-    result.tokens = remove("tokens");
-    result.raw_events = remove("raw_events");
-    result.events = remove("events");
-    result.blocks = remove("blocks");
-    for (const Row& r : stale_owners) {
-        recompute_owner(chain, read_address(r[0]), dialect_.decode_u256(not_null(r[1])));
-    }
-    result.owners = stale_owners.size();
-    core::Hash32 hash = block_hash(chain, block).value_or(core::Hash32{});
-    result.cursors = static_cast<uint64_t>(
-        conn_->execute("UPDATE cursors SET block_number = ?, block_hash = ? WHERE chain_id = ? AND block_number > ?",
-                       {to_db_int(block), to_db(hash), to_db_int(chain), to_db_int(block)}));
-    tx.commit();
-    return result;
 }
 
 void SqlStore::set_state(std::string_view key, std::string_view json) {

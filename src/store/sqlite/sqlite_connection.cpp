@@ -37,8 +37,16 @@ SqliteConnection::SqliteConnection(const std::string& path) : path_{path} {
     sqlite3_extended_result_codes(db_.get(), 1);
     sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
     exec_script("PRAGMA foreign_keys = ON");
+    // Bigger pages for a new file (an existing one keeps its own): a batch
+    // writes tens of MiB, and each page costs a system call on its way to
+    // the WAL and again into the database.
+    exec_script("PRAGMA page_size = 65536");
     if (path != ":memory:") exec_script("PRAGMA journal_mode = WAL");
     exec_script("PRAGMA synchronous = NORMAL");
+    // A backfill batch touches tens of MiB of table and index pages; 64 MiB
+    // rather than the default 2 keeps the ones it revisits (key look-ups of
+    // ON CONFLICT, index leaves) in memory rather than read back.
+    exec_script("PRAGMA cache_size = -65536");
 }
 
 void SqliteConnection::fail(std::string_view what) const {
@@ -75,11 +83,16 @@ sqlite3_stmt* SqliteConnection::prepare(const std::string& sql, const sql::Param
         if (const auto* n = std::get_if<int64_t>(&params[i])) {
             rc = sqlite3_bind_int64(stmt, index, *n);
         } else if (const auto* s = std::get_if<std::string>(&params[i])) {
-            rc = sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+            // Static: the parameters outlive the statement's use, which
+            // ends (reset, bindings cleared) before execute/query returns.
+            rc = sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
         } else {
             rc = sqlite3_bind_null(stmt, index);
         }
-        if (rc != SQLITE_OK) fail("bind");
+        if (rc != SQLITE_OK) {
+            sqlite3_clear_bindings(stmt);  // leave no pointer into `params` behind
+            fail("bind");
+        }
     }
     return stmt;
 }
