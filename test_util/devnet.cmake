@@ -20,7 +20,7 @@ add_custom_command(
 add_custom_target(tokensync_contracts ALL DEPENDS ${TOKENSYNC_CONTRACT_ARTIFACTS})
 
 tokensync_library(tokensync_test_devnet
-  SOURCES devnet.cpp devnet_transactions.cpp devnet_contracts.cpp devnet_state.cpp abi_call.cpp
+  SOURCES devnet.cpp devnet_transactions.cpp devnet_contracts.cpp devnet_state.cpp abi_call.cpp populate.cpp
   LIBS tokensync_test_util tokensync_net tokensync_core Boost::json fmt::fmt)
 add_dependencies(tokensync_test_devnet tokensync_contracts)
 
@@ -28,3 +28,9 @@ tokensync_test(devnet_test
   SOURCES devnet_test.cpp
   LIBS tokensync_test_devnet
   LABELS devnet WHOLE TIMEOUT 120)
+
+# populate(): a deterministic mix of ERC-721 and ERC-1155 activity, many transactions a block.
+tokensync_test(populate_test
+  SOURCES populate_test.cpp
+  LIBS tokensync_test_devnet
+  LABELS devnet WHOLE TIMEOUT 180)

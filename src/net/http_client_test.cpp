@@ -1,8 +1,12 @@
 #include "net/http_client.hpp"
 
+#include <atomic>
+#include <charconv>
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -12,13 +16,88 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "net/test_http_server.hpp"
+#include "test_util/http_test_server.hpp"
 
 namespace tokensync::net {
 namespace {
 
-using testing::TestHttpServer;
 using namespace std::chrono_literals;
+using test_util::HttpTestReply;
+using test_util::HttpTestRequest;
+
+// The server these tests talk to. Answers status 200 and the body
+// "<METHOD> <target> conn=<n> body=<request body>", except target
+// "/status/<code>" (that status) and "/big/<bytes>" (a body of that many 'x',
+// sent chunked); the mode says what happens to the connection.
+class EchoServer {
+  public:
+    enum class Mode {
+        kKeepAlive,        // keeps the connection open between requests
+        kCloseSilently,    // answers, then closes without a "Connection: close" header (an idle timeout)
+        kConnectionClose,  // answers with "Connection: close", then closes
+        kStall,            // reads the request and never answers
+        kDropRequest,      // reads the request and closes without answering
+        kDropSecond,       // answers the first request of a connection, closes on the second unanswered
+    };
+
+    explicit EchoServer(Mode mode = Mode::kKeepAlive)
+        : mode_(mode), server_([this](const HttpTestRequest& r) { return answer(r); }) {}
+
+    uint16_t port() const noexcept { return server_.port(); }
+    std::string url(std::string_view path = "") const { return server_.url(path); }
+    void set_mode(Mode mode) noexcept { mode_ = mode; }
+    int connections_accepted() const noexcept { return server_.connections_accepted(); }
+    std::vector<std::string> request_heads() const {
+        std::vector<std::string> heads;
+        for (const auto& r : server_.requests())
+            heads.push_back(r.head);
+        return heads;
+    }
+
+  private:
+    HttpTestReply answer(const HttpTestRequest& request) const {
+        const Mode mode = mode_;
+        HttpTestReply reply;
+        reply.content_type = "text/plain";
+        reply.headers = {{"X-Test", "yes"}};
+        switch (mode) {
+            case Mode::kKeepAlive:
+                break;
+            case Mode::kCloseSilently:
+                reply.action = HttpTestReply::Action::kAnswerAndClose;
+                break;
+            case Mode::kConnectionClose:
+                reply.headers.emplace_back("Connection", "close");
+                reply.action = HttpTestReply::Action::kAnswerAndClose;
+                break;
+            case Mode::kStall:
+                reply.action = HttpTestReply::Action::kStall;
+                return reply;
+            case Mode::kDropRequest:
+                reply.action = HttpTestReply::Action::kDrop;
+                return reply;
+            case Mode::kDropSecond:
+                if (request.on_connection == 2) reply.action = HttpTestReply::Action::kDrop;
+                break;
+        }
+        const std::string_view target = request.target;
+        if (target.starts_with("/big/")) {
+            std::size_t size = 0;
+            std::from_chars(target.data() + 5, target.data() + target.size(), size);
+            reply.body.assign(size, 'x');
+            reply.chunked = true;
+            return reply;
+        }
+        if (target.starts_with("/status/")) {
+            std::from_chars(target.data() + 8, target.data() + target.size(), reply.status);
+        }
+        reply.body = fmt::format("{} {} conn={} body={}", request.method, target, request.connection, request.body);
+        return reply;
+    }
+
+    std::atomic<Mode> mode_;
+    test_util::HttpTestServer server_;
+};
 
 HttpErrorKind kind_of(const std::function<void()>& f) {
     try {
@@ -41,7 +120,7 @@ std::string message_of(const std::function<void()>& f) {
 }
 
 TEST(HttpClient, PostAndGetReuseOneConnection) {
-    TestHttpServer server;
+    EchoServer server;
     HttpClient client(server.url());
     auto first = client.post("", R"({"id":1})");
     EXPECT_EQ(first.status, 200);
@@ -67,14 +146,14 @@ TEST(HttpClient, PostAndGetReuseOneConnection) {
 }
 
 TEST(HttpClient, EmptyTargetUsesBaseUrlPathAndQuery) {
-    TestHttpServer server;
+    EchoServer server;
     HttpClient client(server.url("/v2/key?x=1"));
     EXPECT_EQ(client.get().body, "GET /v2/key?x=1 conn=1 body=");
     EXPECT_EQ(client.authority(), fmt::format("127.0.0.1:{}", server.port()));
 }
 
 TEST(HttpClient, ExtraHeadersAreSent) {
-    TestHttpServer server;
+    EchoServer server;
     HttpClient::Options options;
     options.headers = {{"Authorization", "Bearer t0k"}};
     options.user_agent = "probe/1";
@@ -87,7 +166,7 @@ TEST(HttpClient, ExtraHeadersAreSent) {
 }
 
 TEST(HttpClient, NonSuccessStatusIsReturnedNotThrown) {
-    TestHttpServer server;
+    EchoServer server;
     HttpClient client(server.url());
     auto res = client.get("/status/503");
     EXPECT_EQ(res.status, 503);
@@ -97,7 +176,7 @@ TEST(HttpClient, NonSuccessStatusIsReturnedNotThrown) {
 }
 
 TEST(HttpClient, ReadsLargeChunkedBody) {
-    TestHttpServer server;
+    EchoServer server;
     HttpClient client(server.url());
     auto res = client.get("/big/3000000");
     EXPECT_EQ(res.body.size(), 3'000'000u);
@@ -106,7 +185,7 @@ TEST(HttpClient, ReadsLargeChunkedBody) {
 }
 
 TEST(HttpClient, BodyLimitIsEnforced) {
-    TestHttpServer server;
+    EchoServer server;
     HttpClient::Options options;
     options.max_body_bytes = 1000;
     HttpClient client(server.url(), options);
@@ -114,7 +193,7 @@ TEST(HttpClient, BodyLimitIsEnforced) {
 }
 
 TEST(HttpClient, ReconnectsAfterServerClosedIdleConnection) {
-    TestHttpServer server(TestHttpServer::Mode::kCloseSilently);
+    EchoServer server(EchoServer::Mode::kCloseSilently);
     HttpClient client(server.url());
     EXPECT_EQ(client.get("/a").body, "GET /a conn=1 body=");
     EXPECT_EQ(client.get("/b").body, "GET /b conn=2 body=");
@@ -123,7 +202,7 @@ TEST(HttpClient, ReconnectsAfterServerClosedIdleConnection) {
 }
 
 TEST(HttpClient, HonoursConnectionCloseHeader) {
-    TestHttpServer server(TestHttpServer::Mode::kConnectionClose);
+    EchoServer server(EchoServer::Mode::kConnectionClose);
     HttpClient client(server.url());
     EXPECT_EQ(client.post("", "1").body, "POST / conn=1 body=1");
     EXPECT_EQ(client.post("", "2").body, "POST / conn=2 body=2");
@@ -133,7 +212,7 @@ TEST(HttpClient, HonoursConnectionCloseHeader) {
 TEST(HttpClient, RetriesOnceWhenReusedConnectionDropsTheRequest) {
     // The server takes the second request on a connection and closes without
     // answering: the race where an idle timeout fires as a request is sent.
-    TestHttpServer server(TestHttpServer::Mode::kDropSecond);
+    EchoServer server(EchoServer::Mode::kDropSecond);
     HttpClient client(server.url());
     EXPECT_EQ(client.post("", "1").body, "POST / conn=1 body=1");
     EXPECT_EQ(client.post("", "2").body, "POST / conn=2 body=2");
@@ -142,7 +221,7 @@ TEST(HttpClient, RetriesOnceWhenReusedConnectionDropsTheRequest) {
 }
 
 TEST(HttpClient, FreshConnectionDroppedIsAnErrorNotARetry) {
-    TestHttpServer server(TestHttpServer::Mode::kDropRequest);
+    EchoServer server(EchoServer::Mode::kDropRequest);
     HttpClient client(server.url());
     const auto message = message_of([&] { client.post("", "1"); });
     EXPECT_NE(message.find(fmt::format("127.0.0.1:{}", server.port())), std::string::npos) << message;
@@ -151,7 +230,7 @@ TEST(HttpClient, FreshConnectionDroppedIsAnErrorNotARetry) {
 }
 
 TEST(HttpClient, RequestTimeout) {
-    TestHttpServer server(TestHttpServer::Mode::kStall);
+    EchoServer server(EchoServer::Mode::kStall);
     HttpClient::Options options;
     options.request_timeout = 200ms;
     HttpClient client(server.url("/v2/secret-key"), options);
@@ -167,7 +246,7 @@ TEST(HttpClient, RequestTimeout) {
     EXPECT_EQ(message.find("secret"), std::string::npos) << message;
 
     // The timed-out connection was dropped; the next request uses a new one.
-    server.set_mode(TestHttpServer::Mode::kKeepAlive);
+    server.set_mode(EchoServer::Mode::kKeepAlive);
     EXPECT_EQ(client.post("", "{}").body, "POST /v2/secret-key conn=2 body={}");
 }
 
@@ -175,7 +254,7 @@ TEST(HttpClient, RefusedConnectionNamesHostPortButNotPath) {
     // Bind a server to learn a free port, then let it go: nothing listens there.
     uint16_t port = 0;
     {
-        TestHttpServer server;
+        EchoServer server;
         port = server.port();
     }
     HttpClient client(fmt::format("http://127.0.0.1:{}/v2/MY_API_KEY?apikey=SECRET", port));
@@ -195,7 +274,7 @@ TEST(HttpClient, ConstructorErrors) {
 }
 
 TEST(HttpClient, TargetMustBeOriginForm) {
-    TestHttpServer server;
+    EchoServer server;
     HttpClient client(server.url());
     EXPECT_EQ(kind_of([&] { client.get("health"); }), HttpErrorKind::kInvalidUrl);
     EXPECT_EQ(server.connections_accepted(), 0);
@@ -247,7 +326,7 @@ TEST(HttpClient, ConnectTimeout) {
 }
 
 TEST(HttpClient, MovedClientKeepsWorking) {
-    TestHttpServer server;
+    EchoServer server;
     HttpClient a(server.url());
     a.get("/1");
     HttpClient b(std::move(a));

@@ -36,6 +36,33 @@ std::optional<BlockHeader> get_block(RpcClient& client, std::string_view tag) {
     return block_by(client, std::string(tag));
 }
 
+std::vector<std::optional<BlockHeader>> get_blocks(RpcClient& client, std::span<const uint64_t> numbers) {
+    std::vector<Request> requests;
+    requests.reserve(numbers.size());
+    for (uint64_t n : numbers)
+        requests.push_back({"eth_getBlockByNumber", boost::json::array{boost::json::value(to_quantity(n)), false}});
+    std::vector<Result> results = client.batch(requests);
+    std::vector<std::optional<BlockHeader>> headers;
+    headers.reserve(results.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (!results[i]) throw RpcCallError("eth_getBlockByNumber", results[i].error());
+        if (results[i]->is_null()) {
+            headers.emplace_back();
+            continue;
+        }
+        auto header = parse_block_header(*results[i]);
+        if (!header) {
+            throw RpcResponseError(fmt::format("eth_getBlockByNumber({}): {}", numbers[i], header.error().to_string()));
+        }
+        if (header->number != numbers[i]) {
+            throw RpcResponseError(
+                fmt::format("eth_getBlockByNumber({}): the node answered block {}", numbers[i], header->number));
+        }
+        headers.emplace_back(*header);
+    }
+    return headers;
+}
+
 core::Bytes eth_call(RpcClient& client, const core::Address& to, core::ByteView data, std::string_view block) {
     boost::json::object txn{{"to", to.lower_hex()}, {"data", core::to_hex(data)}};
     auto v = client.call("eth_call", boost::json::array{std::move(txn), boost::json::value(std::string(block))});

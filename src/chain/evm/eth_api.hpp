@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chain/evm/rpc_client.hpp"
 #include "chain/evm/types.hpp"
@@ -23,6 +25,11 @@ uint64_t block_number(RpcClient& client);
 // nullopt when the node does not have it (yet).
 std::optional<BlockHeader> get_block(RpcClient& client, uint64_t number);
 std::optional<BlockHeader> get_block(RpcClient& client, std::string_view tag);
+
+// Headers of many blocks in JSON-RPC batches, in the order asked; nullopt
+// for a block the node does not have. A per-item node error throws
+// RpcCallError, a malformed header RpcResponseError.
+std::vector<std::optional<BlockHeader>> get_blocks(RpcClient& client, std::span<const uint64_t> numbers);
 
 // eth_call at a block: a QUANTITY string or a tag.
 core::Bytes eth_call(RpcClient& client, const core::Address& to, core::ByteView data,

@@ -6,14 +6,15 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "chain/evm/scripted_server.hpp"
+#include "test_util/http_test_server.hpp"
 
 namespace tokensync::chain::evm {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Reply;
-using testing::ScriptedServer;
+using test_util::HttpTestReply;
+using test_util::HttpTestRequest;
+using test_util::HttpTestServer;
 
 constexpr std::string_view kContract = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 
@@ -60,7 +61,7 @@ struct FakeNode {
             {"jsonrpc", "2.0"}, {"id", id}, {"error", boost::json::object{{"code", code}, {"message", message}}}});
     }
 
-    Reply answer(const std::string& body) const {
+    HttpTestReply answer(const std::string& body) const {
         const auto request = boost::json::parse(body).as_object();
         const auto& id = request.at("id");
         const auto& params = request.at("params").as_array();
@@ -96,7 +97,7 @@ struct FakeNode {
 
 struct Fixture {
     explicit Fixture(FakeNode n)
-        : node(std::move(n)), server([this](const std::string& b) { return node.answer(b); }) {}
+        : node(std::move(n)), server([this](const HttpTestRequest& r) { return node.answer(r.body); }) {}
     RpcClient client() {
         RpcClientOptions options;
         options.urls = {server.url("/v2/key")};
@@ -104,7 +105,7 @@ struct Fixture {
         return RpcClient(std::move(options));
     }
     FakeNode node;
-    ScriptedServer server;
+    HttpTestServer server;
 };
 
 LogFilter whole_chain(uint64_t to = 99) { return LogFilter{{*core::Address::from_hex(kContract)}, {}, 0, to}; }
@@ -169,7 +170,7 @@ TEST(LogReader, TheCapIsLearnedForTheUrlThatAnswered) {
         return std::pair<int64_t, std::string>{-32047, "Invalid eth_getLogs request. range too large. Max range: 25"};
     };
     Fixture f(std::move(node));
-    ScriptedServer broken([](const std::string&) { return Reply{502, "bad gateway"}; });
+    HttpTestServer broken([](const HttpTestRequest&) { return HttpTestReply{502, "bad gateway"}; });
     RpcClientOptions options;
     options.urls = {broken.url(), f.server.url()};
     options.sleep = [](std::chrono::milliseconds) {};
