@@ -37,8 +37,14 @@ function(tokensync_test name)
     set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
       ENVIRONMENT "TOKENSYNC_SOURCE_DIR=${PROJECT_SOURCE_DIR};TOKENSYNC_BUILD_DIR=${PROJECT_BINARY_DIR}")
   else()
+    # gtest_discover_tests (CMake 3.25) splits every property value at ';',
+    # so discovered tests get single values: several labels are joined into
+    # one ("devnet;slow" -> "devnet-slow", which `ctest -L devnet` and
+    # `ctest -L slow` both match, as -L takes a regular expression), and the
+    # build directory reaches the tests as a compile definition instead.
+    list(JOIN ARG_LABELS "-" label)
     gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${name}."
-      PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
-      ENVIRONMENT "TOKENSYNC_SOURCE_DIR=${PROJECT_SOURCE_DIR};TOKENSYNC_BUILD_DIR=${PROJECT_BINARY_DIR}")
+      PROPERTIES LABELS "${label}" TIMEOUT ${ARG_TIMEOUT}
+      ENVIRONMENT "TOKENSYNC_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   endif()
 endfunction()

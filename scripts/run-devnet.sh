@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: a local anvil devnet with the example contracts, and tokensync
-# on the embedded SQLite store against it. Grows with the features: today it
-# checks the configuration, migrates the database, mints tokens and decodes
-# their events.
+# on the embedded SQLite store against it: it deploys the example contracts,
+# starts `tokensync run`, produces a stream of mints and transfers, then stops
+# tokensync and shows what it stored.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -85,16 +85,31 @@ step "tokensync config check (.devnet/tokensync.yaml)"
 step "tokensync migrate (SQLite: .devnet/tokensync.db)"
 "$tokensync" --config tokensync.yaml migrate
 
-step "Minting 5 tokens for prompt author $author"
-"$cast" send --rpc-url "$rpc" --private-key "$deployer_key" "$nft" 'batchMint(address,uint256)' "$author" 5 >/dev/null
-sig='event BatchMinted(address indexed minter, address indexed promptAuthor, uint256 indexed startTokenId, uint256 quantity)'
-topic0=$("$tokensync" abi topic "$sig")
-logs=$("$cast" rpc --rpc-url "$rpc" eth_getLogs "{\"address\":\"$nft\",\"fromBlock\":\"0x0\",\"topics\":[\"$topic0\"]}")
-topics=$(json_field 0.topics <<<"$logs")
-data=$(json_field 0.data <<<"$logs")
-step "BatchMinted decoded by tokensync"
-"$tokensync" abi decode-log "$sig" --topics "$topics" --data "$data"
+step "Starting 'tokensync run' (catch-up, then live follow over the WebSocket)"
+"$tokensync" --config tokensync.yaml run 2> >(sed 's/^/  [tokensync] /' >&2) &
+tokensync_pid=$!
+trap 'kill $tokensync_pid 2>/dev/null || true; wait $tokensync_pid 2>/dev/null || true; kill $anvil_pid 2>/dev/null || true' EXIT
+
+send() { "$cast" send --rpc-url "$rpc" --private-key "$deployer_key" "$@" >/dev/null; }
+holder=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC   # dev account 2
+rounds=${ROUNDS:-10}
+step "Producing mints and transfers: $rounds rounds, one every 2 s (ROUNDS=0 runs until Ctrl-C)"
+round=0
+while [[ $rounds -eq 0 || $round -lt $rounds ]]; do
+    round=$((round + 1))
+    send "$nft" 'batchMint(address,uint256)' "$author" 3
+    send "$multi" 'mint(address,uint256,uint256)' "$holder" $((round % 4 + 1)) 10
+    send "$multi" 'mintBatch(address,uint256[],uint256[])' "$holder" '[5,6]' '[2,3]'
+    echo "  round $round: 3 NFTs minted for $author, ERC-1155 ids $((round % 4 + 1)), 5 and 6 minted to $holder"
+    sleep 2
+done
+
+step "Stopping tokensync (SIGTERM: it finishes the current batch and exits 0)"
+kill -TERM $tokensync_pid
+wait $tokensync_pid
+step "What tokensync stored (tokensync export)"
+"$tokensync" --config tokensync.yaml export --contract multi --what balances --format csv
+"$tokensync" --config tokensync.yaml export --contract nft --what tokens --format csv | head -8
 echo
-echo "nextTokenId() = $("$cast" call --rpc-url "$rpc" "$nft" 'nextTokenId()(uint256)')"
-echo "tokenPromptAuthor(1) = $("$cast" call --rpc-url "$rpc" "$nft" 'tokenPromptAuthor(uint256)(address)' 1)"
-step "Done. Live ingestion ('tokensync run') arrives with the engine; the devnet stops now."
+echo "on chain: nextTokenId() = $("$cast" call --rpc-url "$rpc" "$nft" 'nextTokenId()(uint256)')"
+step "Done. The database stays in .devnet/tokensync.db; the devnet stops now."

@@ -6,8 +6,10 @@
 #include "cli/abi_command.hpp"
 #include "cli/config_command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/export_command.hpp"
 #include "cli/global_options.hpp"
 #include "cli/migrate_command.hpp"
+#include "cli/sync_commands.hpp"
 #include "infra/redact.hpp"
 
 namespace cli = tokensync::cli;
@@ -23,6 +25,8 @@ int main(int argc, char** argv) {
         cli::add_config_command(app, options, exit_code);
         cli::add_migrate_command(app, options, exit_code);
         cli::add_abi_command(app, exit_code);
+        cli::add_export_command(app, options, exit_code);
+        cli::add_sync_commands(app, options, exit_code);
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {

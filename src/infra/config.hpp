@@ -15,6 +15,7 @@ namespace tokensync::infra {
 
 inline constexpr std::string_view kDefaultDatabase = "sqlite://./tokensync.db";
 inline constexpr std::uint64_t kDefaultFinalityDepth = 64;
+inline constexpr std::uint64_t kDefaultPollIntervalMs = 1'000;
 
 // Thrown by the loader. The message starts with "config error: ", names the
 // key path (e.g. "chains[0].rpc[1]") and never contains a secret.
@@ -36,6 +37,15 @@ struct ChainConfig {
     std::vector<std::string> rpc;  // in fail-over order; never empty
     std::optional<std::string> ws;
     std::uint64_t finality_depth = kDefaultFinalityDepth;
+    std::uint64_t poll_interval_ms = kDefaultPollIntervalMs;  // head polling when the WebSocket is down or absent
+};
+
+// How the engine fetches and commits (`sync:`).
+struct SyncConfig {
+    std::uint64_t workers = 4;                // parallel eth_getLogs fetchers in backfill and catch-up
+    std::uint64_t checkpoint_every = 10'000;  // blocks per committed chunk, at most
+    std::uint64_t batch_logs = 5'000;         // logs per committed chunk, at most (bounds memory)
+    std::uint64_t max_span = 2'000;           // blocks per eth_getLogs call, at most
 };
 
 struct ContractConfig {
@@ -59,6 +69,7 @@ struct Config {
     std::string database{kDefaultDatabase};
     std::vector<ChainConfig> chains;
     std::vector<ContractConfig> contracts;
+    SyncConfig sync;
 
     const ChainConfig* find_chain(std::string_view name) const noexcept;
 };

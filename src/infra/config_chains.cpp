@@ -8,7 +8,7 @@ namespace tokensync::infra {
 namespace {
 
 ChainConfig parse_chain(const ConfigNode& node, const Config& config) {
-    const ConfigMap map = node.as_map({"name", "chain_id", "rpc", "ws", "finality_depth"});
+    const ConfigMap map = node.as_map({"name", "chain_id", "rpc", "ws", "finality_depth", "poll_interval_ms"});
     ChainConfig chain;
     const ConfigNode name = map.required("name");
     chain.name = name.as_nonempty_string();
@@ -29,6 +29,10 @@ ChainConfig parse_chain(const ConfigNode& node, const Config& config) {
         chain.ws = std::move(url);
     }
     if (auto depth = map.optional("finality_depth")) chain.finality_depth = depth->as_uint();
+    if (auto poll = map.optional("poll_interval_ms")) {
+        chain.poll_interval_ms = poll->as_uint();
+        if (chain.poll_interval_ms == 0) poll->fail("must be greater than 0");
+    }
     return chain;
 }
 

@@ -23,10 +23,11 @@ struct Section {
 };
 
 // In parse order: later sections may refer to earlier ones.
-constexpr std::array<Section, 3> kSections{{
+constexpr std::array<Section, 4> kSections{{
     {"database", parse_database_section, false},
     {"chains", parse_chains_section, true},
     {"contracts", parse_contracts_section, false},
+    {"sync", parse_sync_section, false},
 }};
 
 // Registers secrets before validation, so even the first error message is

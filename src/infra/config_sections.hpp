@@ -14,5 +14,6 @@ namespace tokensync::infra {
 void parse_database_section(const ConfigNode& node, Config& config);
 void parse_chains_section(const ConfigNode& node, Config& config);
 void parse_contracts_section(const ConfigNode& node, Config& config);
+void parse_sync_section(const ConfigNode& node, Config& config);
 
 }  // namespace tokensync::infra

@@ -69,6 +69,11 @@ TEST_F(ConfigTest, MinimalWithDefaults) {
     EXPECT_EQ(c.chains[0].rpc, std::vector<std::string>{"http://127.0.0.1:8545"});
     EXPECT_EQ(c.chains[0].ws, std::nullopt);
     EXPECT_EQ(c.chains[0].finality_depth, 64U);
+    EXPECT_EQ(c.chains[0].poll_interval_ms, 1000U);
+    EXPECT_EQ(c.sync.workers, 4U);
+    EXPECT_EQ(c.sync.checkpoint_every, 10000U);
+    EXPECT_EQ(c.sync.batch_logs, 5000U);
+    EXPECT_EQ(c.sync.max_span, 2000U);
     ASSERT_EQ(c.contracts.size(), 1U);
     const auto& nft = c.contracts[0];
     EXPECT_EQ(nft.name, "nft");
@@ -98,6 +103,7 @@ TEST_F(ConfigTest, FullShape) {
         "    rpc: [https://a.example/rpc, 'https://b.example/rpc']\n"
         "    ws: wss://a.example/ws\n"
         "    finality_depth: 12\n"
+        "    poll_interval_ms: 250\n"
         "  - name: local\n"
         "    chain_id: 31337\n"
         "    rpc: http://127.0.0.1:8545\n"
@@ -113,8 +119,18 @@ TEST_F(ConfigTest, FullShape) {
         "    address: '0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED'\n"
         "    events: ['TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, "
         "uint256 value)']\n"
-        "    modules: erc1155\n");
+        "    modules: erc1155\n"
+        "sync:\n"
+        "  workers: 8\n"
+        "  checkpoint_every: 500\n"
+        "  batch_logs: 20000\n"
+        "  max_span: 100\n");
     EXPECT_EQ(c.database, "postgresql://user:pw1234@db:5432/tokens");
+    EXPECT_EQ(c.chains[0].poll_interval_ms, 250U);
+    EXPECT_EQ(c.sync.workers, 8U);
+    EXPECT_EQ(c.sync.checkpoint_every, 500U);
+    EXPECT_EQ(c.sync.batch_logs, 20000U);
+    EXPECT_EQ(c.sync.max_span, 100U);
     ASSERT_EQ(c.chains.size(), 2U);
     EXPECT_EQ(c.chains[0].rpc, (std::vector<std::string>{"https://a.example/rpc", "https://b.example/rpc"}));
     EXPECT_EQ(c.chains[0].ws, "wss://a.example/ws");
@@ -222,6 +238,14 @@ TEST_F(ConfigTest, EveryValidationError) {
          R"(config error: chains[0].rpc: environment variable ALCHEMY_KEY is not set (give a default with ${ALCHEMY_KEY:-value}))"},
         {"bad variable syntax", "chains:\n  - name: ${oops\n" + c0,
          R"(config error: chains[0].name: unterminated "${oops" (missing '}'))"},
+        {"poll interval zero", "chains:\n  - name: l\n    chain_id: 1\n    rpc: http://h\n    poll_interval_ms: 0\n",
+         R"(config error: chains[0].poll_interval_ms: must be greater than 0)"},
+        {"sync workers zero", chains_yaml + "sync:\n  workers: 0\n",
+         R"(config error: sync.workers: must be greater than 0)"},
+        {"sync workers too many", chains_yaml + "sync:\n  workers: 65\n",
+         R"(config error: sync.workers: must be at most 64)"},
+        {"sync typo", chains_yaml + "sync:\n  worker: 2\n",
+         R"(config error: sync: unknown key "worker" (did you mean "workers"?))"},
         {"empty file", "", "config error: the file is empty"},
         {"root is a list", "- a\n", "config error: expected a mapping, got a list"},
         {"root is a scalar", "hello\n", R"(config error: expected a mapping, got "hello")"},

@@ -1,5 +1,9 @@
 #include "modules/registry.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/abi/parse.hpp"
 #include "modules/erc1155.hpp"
 #include "modules/erc721.hpp"
 #include "modules/events_module.hpp"
@@ -34,7 +38,46 @@ struct Mark {
     std::size_t blocks, raw_events, authors, tokens, mint_events, transfers, events, cursors;
 };
 
+core::abi::Event parsed(std::string_view signature) {
+    auto event = core::abi::parse_event(signature);
+    // The signatures below are constants checked by the tests.
+    if (!event) throw std::logic_error(std::string(signature));
+    return *event;
+}
+
 }  // namespace
+
+std::vector<core::abi::Event> standard_events(infra::Module kind) {
+    switch (kind) {
+        case infra::Module::kTokenRegistry:
+            return {
+                parsed("BatchMinted(address indexed minter, address indexed promptAuthor, "
+                       "uint256 indexed startTokenId, uint256 quantity)")};
+        case infra::Module::kErc721:
+            return {parsed("Transfer(address indexed from, address indexed to, uint256 indexed tokenId)")};
+        case infra::Module::kErc1155:
+            return {parsed("TransferSingle(address indexed operator, address indexed from, address indexed to, "
+                           "uint256 id, uint256 value)"),
+                    parsed("TransferBatch(address indexed operator, address indexed from, address indexed to, "
+                           "uint256[] ids, uint256[] values)")};
+        case infra::Module::kEvents:
+            return {};
+    }
+    return {};
+}
+
+std::vector<core::abi::Event> decoder_events(const infra::ContractConfig& contract) {
+    std::vector<core::abi::Event> events = contract.abi_events;
+    for (infra::Module kind : contract.modules) {
+        for (core::abi::Event& e : standard_events(kind)) {
+            const bool known = std::ranges::any_of(events, [&](const core::abi::Event& have) {
+                return !have.anonymous && have.topic0() == e.topic0() && have.indexed_count() == e.indexed_count();
+            });
+            if (!known) events.push_back(std::move(e));
+        }
+    }
+    return events;
+}
 
 std::unique_ptr<Module> make_module(infra::Module kind) {
     switch (kind) {

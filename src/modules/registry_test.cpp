@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "core/abi/parse.hpp"
+#include "modules/erc1155.hpp"
+#include "modules/erc721.hpp"
 #include "modules/test_logs.hpp"
+#include "modules/token_registry.hpp"
 
 namespace tokensync::modules {
 namespace {
@@ -60,6 +64,46 @@ TEST(Registry, AFailingModuleLeavesNothingOfTheLog) {
     EXPECT_TRUE(out.events.empty());
     EXPECT_TRUE(out.tokens.empty());
     EXPECT_EQ(out.cursors.size(), 1u);
+}
+
+}  // namespace
+}  // namespace tokensync::modules
+
+namespace tokensync::modules {
+namespace {
+
+TEST(Registry, StandardEventsHaveTheSignaturesTheModulesHandle) {
+    auto signatures = [](infra::Module kind) {
+        std::vector<std::string> out;
+        for (const auto& e : standard_events(kind))
+            out.push_back(e.signature());
+        return out;
+    };
+    EXPECT_EQ(signatures(infra::Module::kErc721), std::vector<std::string>{std::string(Erc721::kTransfer)});
+    EXPECT_EQ(signatures(infra::Module::kTokenRegistry),
+              std::vector<std::string>{std::string(TokenRegistry::kBatchMinted)});
+    EXPECT_EQ(signatures(infra::Module::kErc1155),
+              (std::vector<std::string>{std::string(Erc1155::kTransferSingle),
+                                        "TransferBatch(address,address,address,uint256[],uint256[])"}));
+    EXPECT_TRUE(standard_events(infra::Module::kEvents).empty());
+    // Transfer(address,address,uint256) with three indexed arguments: ERC-721's shape.
+    EXPECT_EQ(standard_events(infra::Module::kErc721)[0].indexed_count(), 3U);
+}
+
+TEST(Registry, DecoderEventsAddOnlyWhatTheConfigLacks) {
+    infra::ContractConfig contract;
+    contract.modules = {infra::Module::kErc721, infra::Module::kTokenRegistry};
+    EXPECT_EQ(decoder_events(contract).size(), 2U);
+    // A configured ERC-721 Transfer is kept as given (its argument names win).
+    contract.abi_events.push_back(
+        core::abi::parse_event("Transfer(address indexed a, address indexed b, uint256 indexed c)").value());
+    const auto events = decoder_events(contract);
+    ASSERT_EQ(events.size(), 2U);
+    EXPECT_EQ(events[0].inputs[0].name, "a");
+    EXPECT_EQ(events[1].signature(), std::string(TokenRegistry::kBatchMinted));
+    // An ERC-20 Transfer (two indexed) does not stand in for ERC-721's.
+    contract.abi_events = {core::abi::parse_event("Transfer(address indexed a, address indexed b, uint256 v)").value()};
+    EXPECT_EQ(decoder_events(contract).size(), 3U);
 }
 
 }  // namespace

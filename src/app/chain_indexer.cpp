@@ -1,0 +1,76 @@
+#include "app/chain_indexer.hpp"
+
+#include <fmt/format.h>
+
+#include "infra/log.hpp"
+#include "store/store.hpp"
+
+namespace tokensync::app {
+
+ChainIndexer::ChainIndexer(const infra::Config& config, const infra::ChainConfig& chain) {
+    for (const infra::ContractConfig& c : config.contracts) {
+        if (c.chain != chain.name) continue;
+        contracts_.push_back(
+            std::make_unique<Contract>(Contract{.name = c.name,
+                                                .address = c.address,
+                                                .start_block = c.start_block,
+                                                .decoder = modules::EventDecoder(modules::decoder_events(c)),
+                                                .modules = modules::ModuleSet(c.modules)}));
+    }
+}
+
+chain::evm::LogFilter ChainIndexer::filter() const {
+    chain::evm::LogFilter filter;
+    for (const auto& c : contracts_)
+        filter.addresses.push_back(c->address);
+    return filter;
+}
+
+const ChainIndexer::Contract* ChainIndexer::find(const core::Address& address) const {
+    for (const auto& c : contracts_) {
+        if (c->address == address) return c.get();
+    }
+    return nullptr;
+}
+
+void ChainIndexer::refresh(store::Store& store) { view_ = modules::MemoryView(store.list_authors(), std::nullopt); }
+
+void ChainIndexer::index(std::span<const chain::evm::Log> logs, const sync::BlockTimes& times,
+                         store::ChangeSet& out) const {
+    out.raw_events.reserve(out.raw_events.size() + logs.size());
+    for (const chain::evm::Log& log : logs) {
+        const Contract* contract = find(log.address);
+        if (contract == nullptr || log.block_number < contract->start_block) continue;
+        store::RawEvent raw{.tx_hash = log.transaction_hash,
+                            .log_index = log.log_index,
+                            .block_number = log.block_number,
+                            .block_hash = log.block_hash,
+                            .contract = log.address,
+                            .topics = log.topics,
+                            .data = log.data};
+        const auto time = times.find(log.block_number);
+        const int64_t timestamp = time == times.end() ? 0 : time->second;
+        auto decoded = contract->decoder.decode(raw, timestamp, contract->name);
+        out.raw_events.push_back(std::move(raw));
+        if (!decoded) {
+            if (decoded.error() == modules::ModuleError::kUnknownEvent) continue;  // an event no module reads
+            ++rejected_;
+            infra::log::warn("sync.log_rejected", {{"contract", contract->name},
+                                                   {"tx", log.transaction_hash.hex()},
+                                                   {"log_index", log.log_index},
+                                                   {"reason", modules::to_string(decoded.error())}});
+            continue;
+        }
+        auto handled = contract->modules.handle(*decoded, view_, out);
+        if (!handled) {
+            ++rejected_;
+            infra::log::warn("sync.log_rejected", {{"contract", contract->name},
+                                                   {"tx", log.transaction_hash.hex()},
+                                                   {"log_index", log.log_index},
+                                                   {"event", decoded->event->name},
+                                                   {"reason", modules::to_string(handled.error())}});
+        }
+    }
+}
+
+}  // namespace tokensync::app

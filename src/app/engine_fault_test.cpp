@@ -1,0 +1,160 @@
+// The engine through a fault-injecting JSON-RPC proxy in front of anvil:
+// 429 with Retry-After, 5xx, dropped connections, slow and truncated
+// answers, and eth_getLogs range refusals with and without a hint. Backfill
+// and live follow still end with exactly the canonical chain stored.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "app/chain_indexer.hpp"
+#include "app/engine.hpp"
+#include "app/engine_test_support.hpp"
+#include "store/store.hpp"
+#include "sync/follower.hpp"
+#include "sync/range_ingest.hpp"
+#include "test_util/devnet.hpp"
+#include "test_util/fault_proxy.hpp"
+#include "test_util/populate.hpp"
+#include "test_util/shared_postgres.hpp"
+#include "test_util/temp_dir.hpp"
+
+namespace tokensync::app {
+namespace {
+
+using test_util::Devnet;
+using test_util::Fault;
+using test_util::FaultProxy;
+using test_util::RangeErrorStyle;
+
+enum class Backend { kSqlite, kPostgres };
+
+Devnet::Options quiet() {
+    Devnet::Options options;
+    options.silent = true;
+    return options;
+}
+
+test_util::PopulateOptions activity(uint64_t seed, uint64_t logs, std::size_t txns_per_block) {
+    test_util::PopulateOptions options;
+    options.seed = seed;
+    options.target_logs = logs;
+    options.txns_per_block = txns_per_block;
+    return options;
+}
+
+FaultProxy::Options faulty(const Devnet& devnet, RangeErrorStyle style) {
+    FaultProxy::Options options;
+    options.upstream = devnet.url();
+    options.seed = 77;
+    options.rates.fill(0.03);  // about a quarter of all requests fail
+    options.retry_after_seconds = 0;
+    options.slow_delay = std::chrono::milliseconds(100);
+    options.max_log_span = 3;
+    options.max_logs = 150;  // busier blocks than this are read by block hash
+    options.range_error = style;
+    return options;
+}
+
+class EngineFaults : public ::testing::TestWithParam<std::tuple<Backend, RangeErrorStyle>> {
+  protected:
+    std::string database_url() {
+        if (std::get<0>(GetParam()) == Backend::kPostgres)
+            return test_util::shared_postgres_cluster().create_database();
+        return "sqlite://" + (dir_.path() / "faults.db").string();
+    }
+
+    test_util::TempDir dir_{"tokensync-faults"};
+};
+
+TEST_P(EngineFaults, BackfillThroughFaultsIsExact) {
+    Devnet devnet(quiet());
+    const auto contracts = devnet.deploy_test_contracts();
+    // Busy blocks and empty stretches: a few hundred blocks, so that a few
+    // hundred requests meet every kind of fault.
+    for (uint64_t round = 0; round < 5; ++round) {
+        test_util::populate(devnet, contracts, activity(41 + round, 800, 6));
+        devnet.mine(60);
+    }
+    FaultProxy proxy(faulty(devnet, std::get<1>(GetParam())));
+    auto config = testing::devnet_config(devnet, contracts, database_url());
+    config.chains.front().rpc = {proxy.url()};
+    const auto& chain = config.chains.front();
+    auto store = store::open_store(config.database);
+    store->migrate();
+    ChainIndexer indexer(config, chain);
+    sync::IngestOptions options = ingest_options(config.sync);
+    options.workers = 3;
+    options.batch_logs = 1'000;
+    options.max_span = 8;  // above the proxy's 3-block cap: the range planner must learn it
+    for (const auto& c : contract_starts(config, chain))
+        options.cursors.push_back({c.address, c.start_block});
+    const uint64_t head = devnet.block_number();
+    const auto result = sync::ingest_range(chain_target(chain), *store, indexer, 0, head, options);
+    EXPECT_EQ(result.done_to, head);
+    const auto counters = proxy.counters();
+    EXPECT_GT(counters.faults(), 10U);
+    EXPECT_GT(counters.range_refusals, 0U);
+    for (std::size_t k = 0; k < test_util::kFaultKinds; ++k)
+        EXPECT_GT(counters.injected[k], 0U) << test_util::fault_name(static_cast<Fault>(k));
+    EXPECT_EQ(testing::compare_store(*store, chain.chain_id, contracts, testing::read_chain(devnet, contracts)), "");
+}
+
+TEST_P(EngineFaults, FollowThroughFaultsAndAReorgIsExact) {
+    Devnet devnet(quiet());
+    const auto contracts = devnet.deploy_test_contracts();
+    test_util::populate(devnet, contracts, activity(51, 1'000, 100));
+    FaultProxy proxy(faulty(devnet, std::get<1>(GetParam())));
+    auto config = testing::devnet_config(devnet, contracts, database_url());
+    config.chains.front().rpc = {proxy.url()};
+    const auto& chain = config.chains.front();
+    auto store = store::open_store(config.database);
+    store->migrate();
+    ChainIndexer indexer(config, chain);
+    auto options = follow_options(config, chain);
+    options.retry_delay = std::chrono::milliseconds(50);
+    sync::Follower follower(chain_target(chain), *store, indexer, contract_starts(config, chain), options);
+    std::atomic<bool> stop{false};
+    std::string error;
+    std::thread thread([&] {
+        try {
+            follower.run(polling_head_waiter(chain_target(chain).rpc, std::chrono::milliseconds(30)), stop);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+    });
+    auto converged = [&] {
+        const auto truth = testing::read_chain(devnet, contracts);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < deadline) {
+            const auto cursor = store::open_store(config.database)->get_cursor(chain.chain_id, contracts.nft);
+            if (cursor && cursor->block_hash == truth.head_hash) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    };
+    for (uint64_t round = 0; round < 4; ++round) {
+        test_util::populate(devnet, contracts, activity(60 + round, 300, 40));
+        if (round == 2) devnet.reorg(4);
+        EXPECT_TRUE(converged()) << "round " << round;
+    }
+    stop.store(true);
+    thread.join();
+    EXPECT_EQ(error, "");
+    EXPECT_GT(proxy.counters().faults(), 0U);
+    EXPECT_GE(follower.status().reorgs, 1U);
+    auto reader = store::open_store(config.database);
+    EXPECT_EQ(testing::compare_store(*reader, chain.chain_id, contracts, testing::read_chain(devnet, contracts)), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EngineFaults,
+                         ::testing::Combine(::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                                            ::testing::Values(RangeErrorStyle::kHint, RangeErrorStyle::kNoHint)),
+                         [](const auto& p) {
+                             return std::string(std::get<0>(p.param) == Backend::kSqlite ? "sqlite" : "postgres") +
+                                    (std::get<1>(p.param) == RangeErrorStyle::kHint ? "_hint" : "_nohint");
+                         });
+
+}  // namespace
+}  // namespace tokensync::app

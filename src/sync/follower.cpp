@@ -1,0 +1,292 @@
+#include "sync/follower.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "chain/evm/eth_api.hpp"
+#include "infra/log.hpp"
+#include "infra/redact.hpp"
+#include "store/store.hpp"
+
+namespace tokensync::sync {
+
+std::string_view to_string(FollowState state) noexcept {
+    switch (state) {
+        case FollowState::kStarting:
+            return "starting";
+        case FollowState::kCatchingUp:
+            return "catching_up";
+        case FollowState::kLive:
+            return "live";
+        case FollowState::kHalted:
+            return "halted";
+        case FollowState::kStopped:
+            return "stopped";
+    }
+    return "unknown";
+}
+
+Follower::Follower(ChainTarget target, store::Store& store, Indexer& indexer, std::vector<ContractStart> contracts,
+                   FollowOptions options)
+    : target_(std::move(target)),
+      store_(store),
+      indexer_(indexer),
+      contracts_(std::move(contracts)),
+      options_(std::move(options)),
+      client_(target_.rpc),
+      reader_(client_, {.max_span = options_.ingest.max_span}) {}
+
+ChainStatus Follower::status() const {
+    std::lock_guard lock(status_mutex_);
+    return status_;
+}
+
+void Follower::set_state(FollowState state) {
+    std::lock_guard lock(status_mutex_);
+    status_.state = state;
+}
+
+Follower::Position Follower::position() {
+    Position pos{.next = UINT64_MAX, .last = std::nullopt};
+    for (const auto& c : contracts_) {
+        const auto cursor = store_.get_cursor(target_.chain_id, c.address);
+        const uint64_t next = cursor ? cursor->block_number + 1 : c.start_block;
+        if (next < pos.next) {
+            pos.next = next;
+            pos.last = cursor;
+        }
+    }
+    if (pos.next == UINT64_MAX) pos.next = 0;
+    return pos;
+}
+
+// The lowest block a reorg may still replace: the node's "finalized" block
+// when it has one, else finality_depth below the head.
+uint64_t Follower::finalized_floor(uint64_t head) {
+    const uint64_t by_depth = head > options_.finality_depth ? head - options_.finality_depth : 0;
+    if (has_finalized_tag_ != false) {
+        try {
+            const auto finalized = chain::evm::get_block(client_, "finalized");
+            has_finalized_tag_ = finalized.has_value();
+            if (finalized) return std::min(finalized->number, head);
+        } catch (const chain::evm::RpcCallError&) {
+            has_finalized_tag_ = false;  // the node has no such tag
+        }
+    }
+    return by_depth;
+}
+
+bool Follower::check_cursor(const Position& pos, uint64_t head) {
+    if (!pos.last || pos.last->block_hash.is_zero()) return false;
+    const auto node = chain::evm::get_block(client_, pos.last->block_number);
+    if (!node) return false;  // a lagging node: it does not have our block yet
+    if (node->hash == pos.last->block_hash) return false;
+    handle_reorg(*pos.last, head);
+    return true;
+}
+
+void Follower::handle_reorg(const store::Cursor& cursor, uint64_t head) {
+    const uint64_t floor = std::min(finalized_floor(head), cursor.block_number);
+    std::vector<uint64_t> numbers;  // below the cursor, newest first, down to the finalized block
+    for (uint64_t n = cursor.block_number; n > floor; --n)
+        numbers.push_back(n - 1);
+    const auto headers = chain::evm::get_blocks(client_, numbers);
+    std::optional<uint64_t> ancestor;
+    for (std::size_t i = 0; i < numbers.size() && !ancestor; ++i) {
+        if (!headers[i]) continue;
+        const auto stored = store_.block_hash(target_.chain_id, numbers[i]);
+        if (stored && *stored == headers[i]->hash) ancestor = numbers[i];
+    }
+    if (!ancestor) {
+        const std::string message = fmt::format(
+            "chain {}: block {} was replaced and no stored block down to the finalized block {} matches the node: "
+            "the reorg is deeper than the finality window; ingestion of this chain stops (nothing was written)",
+            target_.name, cursor.block_number, floor);
+        {
+            std::lock_guard lock(status_mutex_);
+            status_.state = FollowState::kHalted;
+            status_.last_error = message;
+        }
+        infra::log::error("sync.reorg_too_deep",
+                          {{"chain", target_.name}, {"block", cursor.block_number}, {"finalized", floor}});
+        throw ReorgTooDeepError(message);
+    }
+    const uint64_t depth = cursor.block_number - *ancestor;
+    const auto removed = store_.rollback_above(target_.chain_id, *ancestor);
+    {
+        std::lock_guard lock(status_mutex_);
+        ++status_.reorgs;
+        status_.last_reorg_depth = depth;
+        status_.max_reorg_depth = std::max(status_.max_reorg_depth, depth);
+        status_.processed = *ancestor;
+    }
+    infra::log::warn("sync.reorg", {{"chain", target_.name},
+                                    {"depth", depth},
+                                    {"ancestor", *ancestor},
+                                    {"transfers_removed", removed.transfers},
+                                    {"raw_events_removed", removed.raw_events}});
+}
+
+void Follower::ingest(uint64_t from, uint64_t to, uint64_t head, const std::atomic<bool>* stop) {
+    IngestOptions opts = options_.ingest;
+    opts.all_headers_from = finalized_floor(head);
+    opts.stop = stop;
+    opts.cursors.clear();
+    for (const auto& c : contracts_) {
+        const auto cursor = store_.get_cursor(target_.chain_id, c.address);
+        opts.cursors.push_back({c.address, cursor ? cursor->block_number + 1 : c.start_block});
+    }
+    indexer_.refresh(store_);
+    const IngestResult r = ingest_range(target_, store_, indexer_, from, to, opts);
+    if (r.commits > 0) {
+        std::lock_guard lock(status_mutex_);
+        status_.processed = r.done_to;
+    }
+}
+
+void Follower::live_step(const Position& pos, uint64_t to) {
+    std::vector<uint64_t> numbers;
+    for (uint64_t n = pos.next; n <= to; ++n)
+        numbers.push_back(n);
+    const auto headers = chain::evm::get_blocks(client_, numbers);
+    // The new blocks must hang off the cursor and off each other; if not, the
+    // node is between two branches and the next step will see which won.
+    core::Hash32 parent = pos.last ? pos.last->block_hash : core::Hash32{};
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+        if (!headers[i]) return;  // the node does not have it yet (a lagging fail-over)
+        if ((i > 0 || !parent.is_zero()) && headers[i]->parent_hash != parent) {
+            infra::log::debug("sync.step_unlinked", {{"chain", target_.name}, {"block", headers[i]->number}});
+            return;
+        }
+        parent = headers[i]->hash;
+    }
+    chain::evm::LogFilter filter = indexer_.filter();
+    filter.from_block = pos.next;
+    filter.to_block = to;
+    const std::vector<chain::evm::Log> logs = reader_.get_logs(filter);
+    store::ChangeSet cs;
+    cs.chain_id = target_.chain_id;
+    BlockTimes times;
+    for (const auto& h : headers) {
+        times[h->number] = static_cast<int64_t>(h->timestamp);
+        cs.blocks.push_back({.number = h->number,
+                             .hash = h->hash,
+                             .parent_hash = h->parent_hash,
+                             .timestamp = static_cast<int64_t>(h->timestamp)});
+    }
+    for (const auto& log : logs) {
+        if (log.block_number < pos.next || log.block_number > to ||
+            headers[log.block_number - pos.next]->hash != log.block_hash) {
+            return;  // the logs come from another branch than the headers: read again next step
+        }
+    }
+    indexer_.index(logs, times, cs);
+    for (const auto& c : contracts_) {
+        const auto cursor = store_.get_cursor(target_.chain_id, c.address);
+        if (!cursor || cursor->block_number <= to) cs.cursors.push_back({c.address, to, headers.back()->hash});
+    }
+    store_.apply(cs);
+    {
+        std::lock_guard lock(status_mutex_);
+        status_.processed = to;
+    }
+    infra::log::info(
+        "sync.live",
+        {{"chain", target_.name}, {"from", pos.next}, {"to", to}, {"logs", static_cast<uint64_t>(logs.size())}});
+}
+
+void Follower::step(uint64_t head) {
+    {
+        std::lock_guard lock(status_mutex_);
+        if (status_.state == FollowState::kHalted) throw ReorgTooDeepError(status_.last_error);
+        status_.head = std::max(status_.head, head);
+        ++status_.steps;
+    }
+    Position pos = position();
+    while (check_cursor(pos, head))
+        pos = position();
+    if (head < pos.next) return;  // nothing new, or a lagging node
+    if (head - pos.next + 1 > options_.max_step_blocks) {
+        ingest(pos.next, head, head, nullptr);
+    } else {
+        indexer_.refresh(store_);
+        live_step(pos, head);
+    }
+}
+
+std::optional<uint64_t> Follower::catch_up(const std::atomic<bool>& stop) {
+    set_state(FollowState::kCatchingUp);
+    const uint64_t head = chain::evm::block_number(client_);
+    {
+        std::lock_guard lock(status_mutex_);
+        status_.head = std::max(status_.head, head);
+    }
+    Position pos = position();
+    if (check_cursor(pos, head)) pos = position();
+    {
+        std::lock_guard lock(status_mutex_);
+        if (pos.last) status_.processed = pos.last->block_number;
+    }
+    infra::log::info("sync.catchup_started", {{"chain", target_.name}, {"from", pos.next}, {"head", head}});
+    if (head >= pos.next) ingest(pos.next, head, head, &stop);
+    const auto processed = status().processed;
+    infra::log::info("sync.catchup_done", {{"chain", target_.name}, {"processed", processed ? *processed : 0}});
+    return processed;
+}
+
+void Follower::run(const HeadWaiter& wait_head, const std::atomic<bool>& stop) {
+    for (;;) {
+        try {
+            catch_up(stop);
+            break;
+        } catch (const ReorgTooDeepError&) {
+            throw;
+        } catch (const std::exception& e) {
+            {
+                std::lock_guard lock(status_mutex_);
+                ++status_.step_errors;
+                status_.last_error = infra::redact(e.what());
+            }
+            infra::log::warn("sync.catchup_failed", {{"chain", target_.name}, {"error", e.what()}});
+            if (stop.load()) break;
+            std::this_thread::sleep_for(options_.retry_delay);
+        }
+        if (stop.load()) break;
+    }
+    set_state(FollowState::kLive);
+    uint64_t head = status().head;
+    bool retry = false;
+    auto last_step = std::chrono::steady_clock::now();
+    while (!stop.load()) {
+        try {
+            const auto seen = wait_head(head, retry ? options_.retry_delay : std::chrono::milliseconds(1'000));
+            if (stop.load()) break;
+            if (seen) {
+                head = *seen;
+            } else if (!retry && std::chrono::steady_clock::now() - last_step < options_.idle_check) {
+                continue;
+            }
+            last_step = std::chrono::steady_clock::now();
+            step(head);
+            retry = false;
+            std::lock_guard lock(status_mutex_);
+            status_.last_error.clear();
+        } catch (const ReorgTooDeepError&) {
+            throw;
+        } catch (const std::exception& e) {
+            retry = true;
+            {
+                std::lock_guard lock(status_mutex_);
+                ++status_.step_errors;
+                status_.last_error = infra::redact(e.what());
+            }
+            infra::log::warn("sync.step_failed", {{"chain", target_.name}, {"head", head}, {"error", e.what()}});
+            std::this_thread::sleep_for(options_.retry_delay);
+        }
+    }
+    set_state(FollowState::kStopped);
+}
+
+}  // namespace tokensync::sync
