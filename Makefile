@@ -4,7 +4,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: setup configure build run test test-fast test-slow format tidy clean
+.PHONY: setup configure build run test test-fast test-slow bench format tidy clean
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,13 @@ test: build
 # Only the fast unit tests.
 test-fast: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
+
+# The backfill benchmark (docs/performance.md): builds only it and tokensync,
+# then runs it with its defaults; e.g. BENCH_ARGS="--runs 5 --no-postgres".
+BENCH_ARGS ?=
+bench: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target backfill_bench tokensync
+	$(BUILD_DIR)/bench/backfill_bench $(BENCH_ARGS)
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
