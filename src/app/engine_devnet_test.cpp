@@ -31,28 +31,12 @@ using test_util::calldata;
 using test_util::dev_address;
 using test_util::Devnet;
 
-enum class Backend { kSqlite, kPostgres };
-
-Devnet::Options quiet() {
-    Devnet::Options options;
-    options.silent = true;
-    return options;
-}
-
-test_util::PopulateOptions activity(uint64_t seed, uint64_t logs, std::size_t txns_per_block = 500) {
-    test_util::PopulateOptions options;
-    options.seed = seed;
-    options.target_logs = logs;
-    options.txns_per_block = txns_per_block;
-    return options;
-}
+using testing::activity;
+using testing::Backend;
 
 class EngineOnDevnet : public ::testing::TestWithParam<Backend> {
   protected:
-    std::string database_url() {
-        if (GetParam() == Backend::kPostgres) return test_util::shared_postgres_cluster().create_database();
-        return "sqlite://" + (dir_.path() / "engine.db").string();
-    }
+    std::string database_url() { return testing::fresh_database(GetParam(), dir_.path()); }
 
     test_util::TempDir dir_{"tokensync-engine"};
 };
@@ -97,7 +81,7 @@ bool wait_processed(const sync::Follower& follower, uint64_t block,
 }
 
 TEST_P(EngineOnDevnet, ParallelBackfillStoresExactlyTheChain) {
-    Devnet devnet(quiet());
+    Devnet devnet(testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     const auto made = test_util::populate(devnet, contracts, activity(7, 50'000, 100));
     ASSERT_GE(made.total_logs(), 50'000U);
@@ -138,7 +122,7 @@ TEST_P(EngineOnDevnet, ParallelBackfillStoresExactlyTheChain) {
 }
 
 TEST_P(EngineOnDevnet, FollowerKeepsUpThroughReorgsOfDepthOneToTen) {
-    Devnet devnet(quiet());
+    Devnet devnet(testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     test_util::populate(devnet, contracts, activity(3, 600, 40));
     const auto config = testing::devnet_config(devnet, contracts, database_url());
@@ -179,7 +163,7 @@ TEST_P(EngineOnDevnet, FollowerKeepsUpThroughReorgsOfDepthOneToTen) {
 }
 
 TEST_P(EngineOnDevnet, ReorgWhileStoppedIsFoundAtCatchUp) {
-    Devnet devnet(quiet());
+    Devnet devnet(testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     test_util::populate(devnet, contracts, activity(5, 800, 50));
     devnet.mine(10);  // room for a reorg of 6 with activity inside it
@@ -206,7 +190,7 @@ TEST_P(EngineOnDevnet, ReorgWhileStoppedIsFoundAtCatchUp) {
 }
 
 TEST_P(EngineOnDevnet, ReorgDeeperThanTheWindowHaltsAndWritesNothing) {
-    Devnet devnet(quiet());
+    Devnet devnet(testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     test_util::populate(devnet, contracts, activity(9, 300, 20));
     devnet.mine(80);
@@ -267,7 +251,7 @@ void expect_live_blocks_appear(Devnet& devnet, const test_util::TestContracts& c
 }
 
 TEST_P(EngineOnDevnet, LiveBlocksAppearWhilePolling) {
-    Devnet devnet(quiet());
+    Devnet devnet(testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     const auto config = testing::devnet_config(devnet, contracts, database_url());
     expect_live_blocks_appear(devnet, contracts, config, [&] {
@@ -276,7 +260,7 @@ TEST_P(EngineOnDevnet, LiveBlocksAppearWhilePolling) {
 }
 
 TEST_P(EngineOnDevnet, LiveBlocksAppearOverTheWebSocket) {
-    Devnet devnet(quiet());
+    Devnet devnet(testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     const auto config = testing::devnet_config(devnet, contracts, database_url());
     std::shared_ptr<chain::evm::HeadTracker> tracker;
@@ -293,7 +277,7 @@ TEST_P(EngineOnDevnet, LiveBlocksAppearOverTheWebSocket) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EngineOnDevnet, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& p) { return p.param == Backend::kSqlite ? "sqlite" : "postgres"; });
+                         [](const auto& p) { return std::string(testing::backend_name(p.param)); });
 
 }  // namespace
 }  // namespace tokensync::app

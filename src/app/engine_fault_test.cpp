@@ -28,21 +28,8 @@ using test_util::Fault;
 using test_util::FaultProxy;
 using test_util::RangeErrorStyle;
 
-enum class Backend { kSqlite, kPostgres };
-
-Devnet::Options quiet() {
-    Devnet::Options options;
-    options.silent = true;
-    return options;
-}
-
-test_util::PopulateOptions activity(uint64_t seed, uint64_t logs, std::size_t txns_per_block) {
-    test_util::PopulateOptions options;
-    options.seed = seed;
-    options.target_logs = logs;
-    options.txns_per_block = txns_per_block;
-    return options;
-}
+using testing::activity;
+using testing::Backend;
 
 FaultProxy::Options faulty(const Devnet& devnet, RangeErrorStyle style) {
     FaultProxy::Options options;
@@ -59,17 +46,13 @@ FaultProxy::Options faulty(const Devnet& devnet, RangeErrorStyle style) {
 
 class EngineFaults : public ::testing::TestWithParam<std::tuple<Backend, RangeErrorStyle>> {
   protected:
-    std::string database_url() {
-        if (std::get<0>(GetParam()) == Backend::kPostgres)
-            return test_util::shared_postgres_cluster().create_database();
-        return "sqlite://" + (dir_.path() / "faults.db").string();
-    }
+    std::string database_url() { return testing::fresh_database(std::get<0>(GetParam()), dir_.path()); }
 
     test_util::TempDir dir_{"tokensync-faults"};
 };
 
 TEST_P(EngineFaults, BackfillThroughFaultsIsExact) {
-    Devnet devnet(quiet());
+    Devnet devnet(testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     // Busy blocks and empty stretches: a few hundred blocks, so that a few
     // hundred requests meet every kind of fault.
@@ -102,7 +85,7 @@ TEST_P(EngineFaults, BackfillThroughFaultsIsExact) {
 }
 
 TEST_P(EngineFaults, FollowThroughFaultsAndAReorgIsExact) {
-    Devnet devnet(quiet());
+    Devnet devnet(testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     test_util::populate(devnet, contracts, activity(51, 1'000, 100));
     FaultProxy proxy(faulty(devnet, std::get<1>(GetParam())));
@@ -152,7 +135,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, EngineFaults,
                          ::testing::Combine(::testing::Values(Backend::kSqlite, Backend::kPostgres),
                                             ::testing::Values(RangeErrorStyle::kHint, RangeErrorStyle::kNoHint)),
                          [](const auto& p) {
-                             return std::string(std::get<0>(p.param) == Backend::kSqlite ? "sqlite" : "postgres") +
+                             return std::string(testing::backend_name(std::get<0>(p.param))) +
                                     (std::get<1>(p.param) == RangeErrorStyle::kHint ? "_hint" : "_nohint");
                          });
 

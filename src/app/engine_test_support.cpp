@@ -8,6 +8,7 @@
 #include "core/abi/parse.hpp"
 #include "infra/config_loader.hpp"
 #include "infra/env.hpp"
+#include "test_util/shared_postgres.hpp"
 
 namespace tokensync::app::testing {
 namespace {
@@ -23,6 +24,28 @@ core::Address topic_address(const core::Hash32& topic) {
 }
 
 }  // namespace
+
+const char* backend_name(Backend backend) { return backend == Backend::kSqlite ? "sqlite" : "postgres"; }
+
+std::string fresh_database(Backend backend, const std::filesystem::path& dir) {
+    if (backend == Backend::kPostgres) return test_util::shared_postgres_cluster().create_database();
+    static int counter = 0;
+    return "sqlite://" + (dir / fmt::format("test{}.db", ++counter)).string();
+}
+
+test_util::Devnet::Options quiet_devnet() {
+    test_util::Devnet::Options options;
+    options.silent = true;
+    return options;
+}
+
+test_util::PopulateOptions activity(uint64_t seed, uint64_t logs, std::size_t txns_per_block) {
+    test_util::PopulateOptions options;
+    options.seed = seed;
+    options.target_logs = logs;
+    options.txns_per_block = txns_per_block;
+    return options;
+}
 
 std::string devnet_config_yaml(const test_util::Devnet& devnet, const test_util::TestContracts& contracts,
                                const std::string& database_url, const std::string& extra) {

@@ -18,8 +18,21 @@
 #include "infra/config.hpp"
 #include "store/store.hpp"
 #include "test_util/devnet.hpp"
+#include "test_util/populate.hpp"
 
 namespace tokensync::app::testing {
+
+enum class Backend { kSqlite, kPostgres };
+// "sqlite" / "postgres", for parameterised test names.
+const char* backend_name(Backend backend);
+// A fresh database: a SQLite file in `dir`, or a new database on the
+// binary's shared PostgreSQL cluster.
+std::string fresh_database(Backend backend, const std::filesystem::path& dir);
+
+// A devnet that does not log every request.
+test_util::Devnet::Options quiet_devnet();
+// populate() options for `logs` logs with `txns_per_block` transactions a block.
+test_util::PopulateOptions activity(uint64_t seed, uint64_t logs, std::size_t txns_per_block);
 
 // YAML of a config that follows the test NFT (token_registry, erc721) and
 // the multi-token (erc1155) on the devnet, with their compiled ABIs.

@@ -26,30 +26,14 @@ namespace {
 
 using test_util::Devnet;
 
-enum class Backend { kSqlite, kPostgres };
+using app::testing::activity;
+using app::testing::Backend;
 
 constexpr int kKills = 20;
 
-Devnet::Options quiet() {
-    Devnet::Options options;
-    options.silent = true;
-    return options;
-}
-
-test_util::PopulateOptions activity(uint64_t seed, uint64_t logs, std::size_t txns_per_block) {
-    test_util::PopulateOptions options;
-    options.seed = seed;
-    options.target_logs = logs;
-    options.txns_per_block = txns_per_block;
-    return options;
-}
-
 class SyncKill : public ::testing::TestWithParam<Backend> {
   protected:
-    std::string database_url() {
-        if (GetParam() == Backend::kPostgres) return test_util::shared_postgres_cluster().create_database();
-        return "sqlite://" + (dir_.path() / "kill.db").string();
-    }
+    std::string database_url() { return app::testing::fresh_database(GetParam(), dir_.path()); }
 
     std::string write_config(const Devnet& devnet, const test_util::TestContracts& contracts, const std::string& db) {
         const auto path = dir_.path() / "tokensync.yaml";
@@ -78,7 +62,7 @@ class SyncKill : public ::testing::TestWithParam<Backend> {
 };
 
 TEST_P(SyncKill, BackfillKilledTwentyTimesEndsExact) {
-    Devnet devnet(quiet());
+    Devnet devnet(app::testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     test_util::populate(devnet, contracts, activity(11, 30'000, 300));
     const std::string db = database_url();
@@ -107,7 +91,7 @@ TEST_P(SyncKill, BackfillKilledTwentyTimesEndsExact) {
 }
 
 TEST_P(SyncKill, LiveFollowKilledTwentyTimesEndsExact) {
-    Devnet devnet(quiet());
+    Devnet devnet(app::testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     test_util::populate(devnet, contracts, activity(21, 2'000, 100));
     const std::string db = database_url();
@@ -136,7 +120,7 @@ TEST_P(SyncKill, LiveFollowKilledTwentyTimesEndsExact) {
 }
 
 TEST_P(SyncKill, RunStopsCleanlyOnSigterm) {
-    Devnet devnet(quiet());
+    Devnet devnet(app::testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     test_util::populate(devnet, contracts, activity(31, 500, 50));
     const std::string db = database_url();
@@ -154,7 +138,7 @@ TEST_P(SyncKill, RunStopsCleanlyOnSigterm) {
 }
 
 TEST_P(SyncKill, ClearErrorsForAWrongChainIdAndARangeBeyondTheHead) {
-    Devnet devnet(quiet());
+    Devnet devnet(app::testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     const std::string db = database_url();
     const std::string config = write_config(devnet, contracts, db);
@@ -178,7 +162,7 @@ TEST_P(SyncKill, ClearErrorsForAWrongChainIdAndARangeBeyondTheHead) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SyncKill, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& p) { return p.param == Backend::kSqlite ? "sqlite" : "postgres"; });
+                         [](const auto& p) { return std::string(app::testing::backend_name(p.param)); });
 
 }  // namespace
 }  // namespace tokensync
