@@ -154,8 +154,8 @@ int run(const Settings& s) {
                                        [&](const test_util::TempDir&) { return cluster.create_database(); }));
     }
 
-    // Live latency (WebSocket head subscription vs polling) is measured here
-    // once `tokensync run` follows new blocks: add its Series after these.
+    // Live latency (WebSocket vs polling) has its own program:
+    // bench/live_latency_bench.cpp.
 
     print_table(all, raw_median);
     const bool failed = std::ranges::any_of(all, [](const Series& x) { return !x.failure.empty(); });
