@@ -182,12 +182,17 @@ void SqlStore::insert_tokens(ChainId chain, const std::vector<Token>& tokens, Ro
 
 void SqlStore::copy_owners_to_tokens(ChainId chain, const std::vector<TokenKey>& keys) {
     execute_chunks(*conn_, dialect_,
+                   // Each side is tied to the key list directly, so both are
+                   // reached through their primary keys (joining tokens to
+                   // owners instead let PostgreSQL scan the tokens table for
+                   // every batch: quadratic in a backfill).
                    MultiRow{"UPDATE tokens SET owner = owners.owner FROM (", "tu",
                             ") AS k JOIN owners ON owners.chain_id = ? AND owners.contract = k.column1"
                             " AND owners.token_id = k.column2 "
-                            "WHERE tokens.chain_id = owners.chain_id AND tokens.contract = owners.contract"
-                            " AND tokens.token_id = owners.token_id"},
-                   std::span<const TokenKey>(keys), {}, {to_db_int(chain)}, [](const TokenKey& k, Params& p) {
+                            "WHERE tokens.chain_id = ? AND tokens.contract = k.column1"
+                            " AND tokens.token_id = k.column2"},
+                   std::span<const TokenKey>(keys), {}, {to_db_int(chain), to_db_int(chain)},
+                   [](const TokenKey& k, Params& p) {
                        p.emplace_back(k.contract);
                        p.emplace_back(k.token_id);
                    });
