@@ -59,6 +59,7 @@ const infra::ChainConfig& pick_chain(const infra::Config& config, std::string_vi
     if (!name.empty()) {
         if (const auto* chain = config.find_chain(name)) return *chain;
         std::vector<std::string_view> names;
+        names.reserve(config.chains.size());
         for (const auto& c : config.chains)
             names.emplace_back(c.name);
         const auto suggestion = infra::did_you_mean(name, names);

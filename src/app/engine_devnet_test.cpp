@@ -44,7 +44,7 @@ class EngineOnDevnet : public ::testing::TestWithParam<Backend> {
 // Runs a follower on its own thread until stopped.
 class RunningFollower {
   public:
-    RunningFollower(sync::Follower& follower, sync::HeadWaiter waiter)
+    RunningFollower(sync::Follower& follower, const sync::HeadWaiter& waiter)
         : thread_([this, &follower, waiter] {
               try {
                   follower.run(waiter, stop_);

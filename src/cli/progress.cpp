@@ -63,12 +63,13 @@ void ProgressDisplay::update(const sync::IngestProgress& p) {
     if (!last && now - last_ < kLogEvery) return;
     last_ = now;
     const double secs = seconds_of(p.elapsed);
-    infra::log::info("sync.progress", {{"job", label_},
-                                       {"done_to", p.done_to},
-                                       {"to", p.to},
-                                       {"blocks_done", p.blocks_done},
-                                       {"events", p.logs_done},
-                                       {"events_per_s", secs > 0 ? static_cast<uint64_t>(p.logs_done / secs) : 0}});
+    infra::log::info("sync.progress",
+                     {{"job", label_},
+                      {"done_to", p.done_to},
+                      {"to", p.to},
+                      {"blocks_done", p.blocks_done},
+                      {"events", p.logs_done},
+                      {"events_per_s", secs > 0 ? static_cast<uint64_t>(static_cast<double>(p.logs_done) / secs) : 0}});
 }
 
 void ProgressDisplay::finish() {

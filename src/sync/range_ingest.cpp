@@ -234,7 +234,6 @@ class Ingest {
 
     void commit_loop() {
         std::optional<UnitResult> pending;
-        uint64_t pending_units = 0;
         for (;;) {
             bool finished = false;
             auto unit = take_next(pending ? kCommitWait : std::chrono::milliseconds(1'000), finished);
@@ -247,7 +246,6 @@ class Ingest {
                     pending->logs += unit->logs;
                     pending->end_hash = unit->end_hash;
                 }
-                ++pending_units;
                 const bool full = pending->logs >= options_.batch_logs ||
                                   pending->to - pending->from + 1 >= options_.checkpoint_every || pending->to == to_;
                 if (full) {
