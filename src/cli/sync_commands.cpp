@@ -60,11 +60,6 @@ std::unique_ptr<store::Store> open_migrated(const infra::Config& config) {
     return store;
 }
 
-uint64_t next_block_of(store::Store& store, const infra::ChainConfig& chain, const sync::ContractStart& c) {
-    const auto cursor = store.get_cursor(chain.chain_id, c.address);
-    return cursor ? cursor->block_number + 1 : c.start_block;
-}
-
 int run_backfill(const GlobalOptions& options, const BackfillArgs& args) {
     const infra::Config config = infra::load_config(options.config_path);
     const infra::ChainConfig& chain = app::pick_chain(config, args.chain);
@@ -106,7 +101,7 @@ int run_backfill(const GlobalOptions& options, const BackfillArgs& args) {
     opts.checkpoint_key = key;
     opts.all_headers_from = head > chain.finality_depth ? head - chain.finality_depth : 0;
     for (const auto& c : contracts) {
-        const uint64_t next = next_block_of(*store, chain, c);
+        const uint64_t next = sync::next_block(*store, chain.chain_id, c);
         // A contract whose history has a gap before `start`, or that is
         // already past `to`, keeps its cursor.
         if (next >= start && next <= to + 1) opts.cursors.push_back({c.address, next});

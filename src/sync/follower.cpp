@@ -48,11 +48,17 @@ void Follower::set_state(FollowState state) {
     status_.state = state;
 }
 
+uint64_t next_block(store::Store& store, store::ChainId chain, const ContractStart& contract) {
+    const auto cursor = store.get_cursor(chain, contract.address);
+    return cursor ? cursor->block_number + 1 : contract.start_block;
+}
+
 Follower::Position Follower::position() {
-    Position pos{.next = UINT64_MAX, .last = std::nullopt};
+    Position pos{.next = UINT64_MAX, .last = std::nullopt, .contracts = {}};
     for (const auto& c : contracts_) {
         const auto cursor = store_.get_cursor(target_.chain_id, c.address);
         const uint64_t next = cursor ? cursor->block_number + 1 : c.start_block;
+        pos.contracts.push_back({c.address, next});
         if (next < pos.next) {
             pos.next = next;
             pos.last = cursor;
@@ -129,17 +135,13 @@ void Follower::handle_reorg(const store::Cursor& cursor, uint64_t head) {
                                     {"raw_events_removed", removed.raw_events}});
 }
 
-void Follower::ingest(uint64_t from, uint64_t to, uint64_t head, const std::atomic<bool>* stop) {
+void Follower::ingest(const Position& pos, uint64_t to, uint64_t head, const std::atomic<bool>* stop) {
     IngestOptions opts = options_.ingest;
     opts.all_headers_from = finalized_floor(head);
     opts.stop = stop;
-    opts.cursors.clear();
-    for (const auto& c : contracts_) {
-        const auto cursor = store_.get_cursor(target_.chain_id, c.address);
-        opts.cursors.push_back({c.address, cursor ? cursor->block_number + 1 : c.start_block});
-    }
+    opts.cursors = pos.contracts;
     indexer_.refresh(store_);
-    const IngestResult r = ingest_range(target_, store_, indexer_, from, to, opts);
+    const IngestResult r = ingest_range(target_, store_, indexer_, pos.next, to, opts);
     if (r.commits > 0) {
         std::lock_guard lock(status_mutex_);
         status_.processed = r.done_to;
@@ -183,9 +185,9 @@ void Follower::live_step(const Position& pos, uint64_t to) {
         }
     }
     indexer_.index(logs, times, cs);
-    for (const auto& c : contracts_) {
-        const auto cursor = store_.get_cursor(target_.chain_id, c.address);
-        if (!cursor || cursor->block_number <= to) cs.cursors.push_back({c.address, to, headers.back()->hash});
+    // Contracts already past `to` keep their cursors (they never move back).
+    for (const auto& c : pos.contracts) {
+        if (c.next <= to + 1) cs.cursors.push_back({c.contract, to, headers.back()->hash});
     }
     store_.apply(cs);
     {
@@ -209,7 +211,7 @@ void Follower::step(uint64_t head) {
         pos = position();
     if (head < pos.next) return;  // nothing new, or a lagging node
     if (head - pos.next + 1 > options_.max_step_blocks) {
-        ingest(pos.next, head, head, nullptr);
+        ingest(pos, head, head, nullptr);
     } else {
         indexer_.refresh(store_);
         live_step(pos, head);
@@ -230,7 +232,7 @@ std::optional<uint64_t> Follower::catch_up(const std::atomic<bool>& stop) {
         if (pos.last) status_.processed = pos.last->block_number;
     }
     infra::log::info("sync.catchup_started", {{"chain", target_.name}, {"from", pos.next}, {"head", head}});
-    if (head >= pos.next) ingest(pos.next, head, head, &stop);
+    if (head >= pos.next) ingest(pos, head, head, &stop);
     const auto processed = status().processed;
     infra::log::info("sync.catchup_done", {{"chain", target_.name}, {"processed", processed ? *processed : 0}});
     return processed;

@@ -25,6 +25,10 @@ struct ContractStart {
     uint64_t start_block = 0;
 };
 
+// The first block `contract` has not processed: its cursor + 1, or its
+// start_block when it has no cursor yet.
+uint64_t next_block(store::Store& store, store::ChainId chain, const ContractStart& contract);
+
 struct FollowOptions {
     IngestOptions ingest;                        // catch-up and large steps (cursors are set by the follower)
     uint64_t finality_depth = 64;                // when the node has no "finalized" block
@@ -89,6 +93,7 @@ class Follower {
     struct Position {
         uint64_t next = 0;                  // first block not yet processed by every contract
         std::optional<store::Cursor> last;  // the cursor below it, when one is stored
+        std::vector<CursorRule> contracts;  // each contract with its own next block
     };
     Position position();
     uint64_t finalized_floor(uint64_t head);
@@ -96,7 +101,7 @@ class Follower {
     bool check_cursor(const Position& pos, uint64_t head);
     void handle_reorg(const store::Cursor& cursor, uint64_t head);
     void live_step(const Position& pos, uint64_t to);
-    void ingest(uint64_t from, uint64_t to, uint64_t head, const std::atomic<bool>* stop);
+    void ingest(const Position& pos, uint64_t to, uint64_t head, const std::atomic<bool>* stop);
     void set_state(FollowState state);
 
     ChainTarget target_;
