@@ -1,7 +1,6 @@
 #include "app/engine.hpp"
 
 #include <memory>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -105,30 +104,6 @@ std::shared_ptr<chain::evm::HeadTracker> make_head_tracker(const infra::ChainCon
     auto tracker = std::make_shared<chain::evm::HeadTracker>(options);
     tracker->start();
     return tracker;
-}
-
-sync::HeadWaiter polling_head_waiter(const chain::evm::RpcClientOptions& rpc, std::chrono::milliseconds interval) {
-    auto client = std::make_shared<chain::evm::RpcClient>(rpc);
-    auto last_poll = std::make_shared<std::chrono::steady_clock::time_point>();
-    return [client, last_poll, interval](uint64_t last_seen,
-                                         std::chrono::milliseconds timeout) -> std::optional<uint64_t> {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        for (;;) {
-            const auto next_poll = *last_poll + interval;
-            const auto now = std::chrono::steady_clock::now();
-            if (next_poll > now) {
-                if (next_poll > deadline) {
-                    std::this_thread::sleep_until(deadline);
-                    return std::nullopt;
-                }
-                std::this_thread::sleep_until(next_poll);
-            }
-            *last_poll = std::chrono::steady_clock::now();
-            const uint64_t head = chain::evm::block_number(*client);
-            if (head != last_seen) return head;
-            if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-        }
-    };
 }
 
 }  // namespace tokensync::app

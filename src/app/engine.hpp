@@ -38,7 +38,4 @@ std::shared_ptr<chain::evm::HeadTracker> make_head_tracker(const infra::ChainCon
 // Waits for new heads from a tracker (also a new head at the same height).
 sync::HeadWaiter tracker_head_waiter(const std::shared_ptr<chain::evm::HeadTracker>& tracker);
 
-// Waits for new heads by polling eth_blockNumber every `interval`.
-sync::HeadWaiter polling_head_waiter(const chain::evm::RpcClientOptions& rpc, std::chrono::milliseconds interval);
-
 }  // namespace tokensync::app

@@ -133,7 +133,7 @@ TEST_P(EngineOnDevnet, FollowerKeepsUpThroughReorgsOfDepthOneToTen) {
     sync::Follower follower(chain_target(chain), *store, indexer, contract_starts(config, chain),
                             follow_options(config, chain));
     {
-        RunningFollower running(follower, polling_head_waiter(chain_target(chain).rpc, std::chrono::milliseconds(20)));
+        RunningFollower running(follower, tracker_head_waiter(make_head_tracker(testing::polled(chain, 20))));
         ASSERT_TRUE(wait_processed(follower, devnet.block_number()));
         for (uint64_t depth = 1; depth <= 10; ++depth) {
             // New activity, then replace the newest `depth` blocks, then more
@@ -255,7 +255,7 @@ TEST_P(EngineOnDevnet, LiveBlocksAppearWhilePolling) {
     const auto contracts = devnet.deploy_test_contracts();
     const auto config = testing::devnet_config(devnet, contracts, database_url());
     expect_live_blocks_appear(devnet, contracts, config, [&] {
-        return polling_head_waiter(chain_target(config.chains.front()).rpc, std::chrono::milliseconds(50));
+        return tracker_head_waiter(make_head_tracker(testing::polled(config.chains.front(), 50)));
     });
 }
 

@@ -102,7 +102,7 @@ TEST_P(EngineFaults, FollowThroughFaultsAndAReorgIsExact) {
     std::string error;
     std::thread thread([&] {
         try {
-            follower.run(polling_head_waiter(chain_target(chain).rpc, std::chrono::milliseconds(30)), stop);
+            follower.run(tracker_head_waiter(make_head_tracker(testing::polled(chain, 30))), stop);
         } catch (const std::exception& e) {
             error = e.what();
         }

@@ -39,6 +39,13 @@ test_util::Devnet::Options quiet_devnet() {
     return options;
 }
 
+infra::ChainConfig polled(const infra::ChainConfig& chain, uint64_t interval_ms) {
+    infra::ChainConfig out = chain;
+    out.ws.reset();
+    out.poll_interval_ms = interval_ms;
+    return out;
+}
+
 test_util::PopulateOptions activity(uint64_t seed, uint64_t logs, std::size_t txns_per_block) {
     test_util::PopulateOptions options;
     options.seed = seed;

@@ -31,6 +31,9 @@ std::string fresh_database(Backend backend, const std::filesystem::path& dir);
 
 // A devnet that does not log every request.
 test_util::Devnet::Options quiet_devnet();
+// The chain without its WebSocket: a head tracker made from it polls every
+// `interval_ms`, as it does in production while the socket is down.
+infra::ChainConfig polled(const infra::ChainConfig& chain, uint64_t interval_ms);
 // populate() options for `logs` logs with `txns_per_block` transactions a block.
 test_util::PopulateOptions activity(uint64_t seed, uint64_t logs, std::size_t txns_per_block);
 
