@@ -5,12 +5,25 @@
 #include "modules/log_args.hpp"
 
 namespace tokensync::modules {
+namespace {
+
+const EventSignature& transfer_single_event() {
+    static const EventSignature event(Erc1155::kTransferSingle, 3);
+    return event;
+}
+
+const EventSignature& transfer_batch_event() {
+    static const EventSignature event(Erc1155::kTransferBatch, 3);
+    return event;
+}
+
+}  // namespace
 
 std::expected<void, ModuleError> Erc1155::handle(const DecodedLog& log, const View& /*view*/,
                                                  store::ChangeSet& out) const {
     if (log.event == nullptr) return std::unexpected(ModuleError::kNoEvent);
-    const bool single = has_signature(log, kTransferSingle, 3);
-    if (!single && !has_signature(log, kTransferBatch, 3)) return {};
+    const bool single = has_signature(log, transfer_single_event());
+    if (!single && !has_signature(log, transfer_batch_event())) return {};
     const auto operator_address = address_arg(log, 0);
     const auto from = address_arg(log, 1);
     const auto to = address_arg(log, 2);

@@ -3,11 +3,19 @@
 #include "modules/log_args.hpp"
 
 namespace tokensync::modules {
+namespace {
+
+const EventSignature& transfer_event() {
+    static const EventSignature event(Erc721::kTransfer, 3);
+    return event;
+}
+
+}  // namespace
 
 std::expected<void, ModuleError> Erc721::handle(const DecodedLog& log, const View& /*view*/,
                                                 store::ChangeSet& out) const {
     if (log.event == nullptr) return std::unexpected(ModuleError::kNoEvent);
-    if (!has_signature(log, kTransfer, 3)) return {};
+    if (!has_signature(log, transfer_event())) return {};
     const auto from = address_arg(log, 0);
     const auto to = address_arg(log, 1);
     const auto token_id = uint_arg(log, 2);

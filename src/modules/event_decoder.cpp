@@ -1,12 +1,12 @@
 #include "modules/event_decoder.hpp"
 
-#include "core/abi/decode.hpp"
-
 namespace tokensync::modules {
 
 EventDecoder::EventDecoder(std::vector<core::abi::Event> events) : events_{std::move(events)} {
+    layouts_.reserve(events_.size());
     for (std::size_t i = 0; i < events_.size(); ++i) {
-        if (!events_[i].anonymous) by_topic0_.emplace_back(events_[i].topic0(), i);
+        layouts_.emplace_back(events_[i]);
+        if (!events_[i].anonymous) by_topic0_.emplace_back(layouts_.back().topic0, i);
     }
 }
 
@@ -19,7 +19,7 @@ std::expected<DecodedLog, ModuleError> EventDecoder::decode(const store::RawEven
         topic0_known = true;
         const core::abi::Event& event = events_[index];
         if (event.indexed_count() + 1 != raw.topics.size()) continue;
-        auto args = core::abi::decode_log(event, raw.topics, raw.data);
+        auto args = core::abi::decode_log(event, layouts_[index], raw.topics, raw.data);
         if (!args) continue;
         return DecodedLog{.raw = raw,
                           .event = &event,

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/abi/decode.hpp"
 #include "core/abi/signature.hpp"
 #include "core/hash.hpp"
 #include "modules/module.hpp"
@@ -31,6 +32,7 @@ class EventDecoder {
 
   private:
     std::vector<core::abi::Event> events_;
+    std::vector<core::abi::LogLayout> layouts_;                    // one per event, in the same order
     std::vector<std::pair<core::Hash32, std::size_t>> by_topic0_;  // topic0 -> index in events_
 };
 

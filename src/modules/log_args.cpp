@@ -2,12 +2,15 @@
 
 namespace tokensync::modules {
 
-bool has_signature(const DecodedLog& log, std::string_view signature, std::size_t indexed) {
-    // The name first: it rules out most events without building the signature.
-    const std::string_view name = signature.substr(0, signature.find('('));
-    return log.event != nullptr && log.event->name == name && !log.event->anonymous &&
-           log.event->indexed_count() == indexed && log.raw.topics.size() == indexed + 1 &&
-           log.event->signature() == signature;
+EventSignature::EventSignature(std::string_view signature, std::size_t indexed_count)
+    : name{signature.substr(0, signature.find('('))}, topic0{core::keccak256(signature)}, indexed{indexed_count} {}
+
+bool has_signature(const DecodedLog& log, const EventSignature& event) {
+    // The decoder matched log.event by this same topic0; the event is checked
+    // too because a DecodedLog can be built by hand.
+    return log.event != nullptr && log.event->name == event.name && !log.event->anonymous &&
+           log.event->indexed_count() == event.indexed && log.raw.topics.size() == event.indexed + 1 &&
+           log.raw.topics[0] == event.topic0;
 }
 
 std::optional<core::Address> address_arg(const DecodedLog& log, std::size_t i) {

@@ -6,11 +6,19 @@
 #include "modules/log_args.hpp"
 
 namespace tokensync::modules {
+namespace {
+
+const EventSignature& batch_minted_event() {
+    static const EventSignature event(TokenRegistry::kBatchMinted, 3);
+    return event;
+}
+
+}  // namespace
 
 std::expected<void, ModuleError> TokenRegistry::handle(const DecodedLog& log, const View& view,
                                                        store::ChangeSet& out) const {
     if (log.event == nullptr) return std::unexpected(ModuleError::kNoEvent);
-    if (!has_signature(log, kBatchMinted, 3)) return {};
+    if (!has_signature(log, batch_minted_event())) return {};
     const auto minter = address_arg(log, 0);
     const auto prompt_author = address_arg(log, 1);
     const auto start = uint_arg(log, 2);

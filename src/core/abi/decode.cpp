@@ -206,17 +206,24 @@ bool is_topic_value_type(const Type& type) noexcept {
     }
 }
 
-std::expected<std::vector<Value>, DecodeError> decode_log(const Event& event, std::span<const Hash32> topics,
-                                                          ByteView data) {
-    std::size_t first = event.anonymous ? 0 : 1;
-    if (topics.size() != first + event.indexed_count()) return Unexpected(DecodeError::kWrongTopicCount);
-    if (!event.anonymous && topics[0] != event.topic0()) return Unexpected(DecodeError::kTopic0Mismatch);
-
-    std::vector<Type> data_types;
+LogLayout::LogLayout(const Event& event) : topic0{event.topic0()} {
     for (const auto& p : event.inputs) {
         if (!p.indexed) data_types.push_back(p.type);
     }
-    auto data_values = decode(data_types, data);
+}
+
+std::expected<std::vector<Value>, DecodeError> decode_log(const Event& event, std::span<const Hash32> topics,
+                                                          ByteView data) {
+    return decode_log(event, LogLayout(event), topics, data);
+}
+
+std::expected<std::vector<Value>, DecodeError> decode_log(const Event& event, const LogLayout& layout,
+                                                          std::span<const Hash32> topics, ByteView data) {
+    std::size_t first = event.anonymous ? 0 : 1;
+    if (topics.size() != first + event.indexed_count()) return Unexpected(DecodeError::kWrongTopicCount);
+    if (!event.anonymous && topics[0] != layout.topic0) return Unexpected(DecodeError::kTopic0Mismatch);
+
+    auto data_values = decode(layout.data_types, data);
     if (!data_values) return Unexpected(data_values.error());
 
     std::vector<Value> out;
@@ -233,9 +240,9 @@ std::expected<std::vector<Value>, DecodeError> decode_log(const Event& event, st
             out.push_back(Value{TopicHash{t}});
             continue;
         }
-        auto one = decode(std::span<const Type>{&p.type, 1}, t.bytes);
+        auto one = Decoder(t.bytes).at(p.type, 0);
         if (!one) return Unexpected(one.error());
-        out.push_back(std::move(one->front()));
+        out.push_back(std::move(*one));
     }
     return out;
 }

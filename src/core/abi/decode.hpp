@@ -30,6 +30,19 @@ std::expected<std::vector<Value>, DecodeError> decode_call(const Function& fn, B
 std::expected<std::vector<Value>, DecodeError> decode_log(const Event& event, std::span<const Hash32> topics,
                                                           ByteView data);
 
+// What decoding many logs of one event needs, worked out once: its topic0
+// (a keccak-256 of the signature) and the types of its data part.
+struct LogLayout {
+    explicit LogLayout(const Event& event);
+
+    Hash32 topic0;
+    std::vector<Type> data_types;
+};
+
+// decode_log with the layout computed beforehand (for an indexer's hot path).
+std::expected<std::vector<Value>, DecodeError> decode_log(const Event& event, const LogLayout& layout,
+                                                          std::span<const Hash32> topics, ByteView data);
+
 // True for types whose indexed topic is the value itself rather than a hash.
 bool is_topic_value_type(const Type& type) noexcept;
 
