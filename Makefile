@@ -33,9 +33,10 @@ test-fast: build
 # then runs it with its defaults; e.g. BENCH_ARGS="--runs 5 --no-postgres".
 BENCH_ARGS ?=
 bench: configure
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target backfill_bench live_latency_bench tokensync
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target backfill_bench live_latency_bench recovery_bench tokensync
 	$(BUILD_DIR)/bench/backfill_bench $(BENCH_ARGS)
 	$(BUILD_DIR)/bench/live_latency_bench 2>/dev/null
+	$(BUILD_DIR)/bench/recovery_bench
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

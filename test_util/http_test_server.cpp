@@ -4,26 +4,31 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 
 namespace tokensync::test_util {
 namespace {
 
 constexpr int kPollMs = 20;
 
-// Waits for fd to become readable while the server runs. False on stop.
-bool wait_readable(int fd, const std::atomic<bool>& stop) {
+// Waits for fd to become readable (or writable) while the server runs. False on stop.
+bool wait_ready(int fd, const std::atomic<bool>& stop, short events = POLLIN) {
     while (!stop) {
-        pollfd pfd{fd, POLLIN, 0};
+        pollfd pfd{fd, events, 0};
         const int n = ::poll(&pfd, 1, kPollMs);
         if (n > 0) return true;
         if (n < 0 && errno != EINTR) return false;
@@ -31,14 +36,96 @@ bool wait_readable(int fd, const std::atomic<bool>& stop) {
     return false;
 }
 
-bool send_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const auto n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n <= 0) return false;
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
+struct SslFree {
+    void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
+};
+
+std::shared_ptr<SSL_CTX> make_server_ctx(const TlsTestIdentity& identity) {
+    std::shared_ptr<SSL_CTX> ctx(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+        BIO_new_mem_buf(identity.cert_pem.data(), static_cast<int>(identity.cert_pem.size())), BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+        BIO_new_mem_buf(identity.key_pem.data(), static_cast<int>(identity.key_pem.size())), BIO_free);
+    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr),
+                                                     X509_free);
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+        PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+    if (!ctx || !cert || !key || SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) != 1 ||
+        SSL_CTX_use_certificate(ctx.get(), cert.get()) != 1 || SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1)
+        throw std::runtime_error("HttpTestServer: cannot use the TLS certificate");
+    return ctx;
 }
+
+// One accepted connection as the serving loop sees it: plain TCP, or TLS on
+// a non-blocking socket so that every wait still notices stop().
+class Channel {
+  public:
+    Channel(int fd, SSL_CTX* tls, const std::atomic<bool>& stop) : fd_(fd), stop_(stop) {
+        if (tls == nullptr) return;
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+        ssl_.reset(SSL_new(tls));
+        SSL_set_fd(ssl_.get(), fd);
+    }
+
+    // The server's side of the TLS handshake; true at once for plain TCP.
+    bool handshake() {
+        if (!ssl_) return true;
+        for (;;) {
+            const int r = SSL_accept(ssl_.get());
+            if (r == 1) return true;
+            if (!wait_for(SSL_get_error(ssl_.get(), r))) return false;
+        }
+    }
+
+    // Some bytes into buf; 0 when the client closed, on an error, or on stop.
+    std::size_t read(char* buf, std::size_t size) {
+        if (!ssl_) {
+            if (!wait_ready(fd_, stop_)) return 0;
+            const auto n = ::recv(fd_, buf, size, 0);
+            return n > 0 ? static_cast<std::size_t>(n) : 0;
+        }
+        for (;;) {
+            const int n = SSL_read(ssl_.get(), buf, static_cast<int>(size));
+            if (n > 0) return static_cast<std::size_t>(n);
+            if (!wait_for(SSL_get_error(ssl_.get(), n))) return 0;
+        }
+    }
+
+    bool send_all(std::string_view data) {
+        while (!data.empty()) {
+            if (!ssl_) {
+                const auto n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+                if (n <= 0) return false;
+                data.remove_prefix(static_cast<std::size_t>(n));
+                continue;
+            }
+            const int n = SSL_write(ssl_.get(), data.data(), static_cast<int>(data.size()));
+            if (n > 0) {
+                data.remove_prefix(static_cast<std::size_t>(n));
+            } else if (!wait_for(SSL_get_error(ssl_.get(), n))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // close_notify before the socket is closed, as a well-behaved server does.
+    void close_notify() {
+        if (ssl_) SSL_shutdown(ssl_.get());
+    }
+
+  private:
+    // After an SSL call that did not finish: waits for what it needs.
+    bool wait_for(int ssl_error) {
+        if (ssl_error == SSL_ERROR_WANT_READ) return wait_ready(fd_, stop_, POLLIN);
+        if (ssl_error == SSL_ERROR_WANT_WRITE) return wait_ready(fd_, stop_, POLLOUT);
+        return false;
+    }
+
+    int fd_;
+    const std::atomic<bool>& stop_;
+    std::unique_ptr<SSL, SslFree> ssl_;
+};
 
 std::size_t content_length(std::string_view head) {
     std::string lower(head);
@@ -100,7 +187,14 @@ std::string chunked_body(std::string_view body) {
 
 HttpTestServer::HttpTestServer(Handler handler) : HttpTestServer(std::move(handler), Options{}) {}
 
-HttpTestServer::HttpTestServer(Handler handler, Options options) : handler_(std::move(handler)), options_(options) {
+HttpTestServer::HttpTestServer(Handler handler, Options options)
+    : handler_(std::move(handler)), options_(std::move(options)) {
+    if (options_.tls) {
+        tls_ctx_ = make_server_ctx(*options_.tls);
+        // OpenSSL writes to the socket without MSG_NOSIGNAL: a client that
+        // hangs up mid-answer must not kill the test process.
+        std::signal(SIGPIPE, SIG_IGN);
+    }
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (listen_fd_ < 0) throw std::runtime_error(fmt::format("socket failed: {}", std::strerror(errno)));
     const int one = 1;
@@ -134,7 +228,7 @@ void HttpTestServer::stop() {
 }
 
 std::string HttpTestServer::url(std::string_view path) const {
-    return fmt::format("http://127.0.0.1:{}{}", port_, path);
+    return fmt::format("{}://127.0.0.1:{}{}", options_.tls ? "https" : "http", port_, path);
 }
 
 std::vector<HttpTestRequest> HttpTestServer::requests() const {
@@ -152,7 +246,7 @@ std::vector<std::string> HttpTestServer::bodies() const {
 }
 
 void HttpTestServer::accept_loop() {
-    while (wait_readable(listen_fd_, stop_)) {
+    while (wait_ready(listen_fd_, stop_)) {
         const int fd = ::accept(listen_fd_, nullptr, nullptr);
         if (fd < 0) continue;
         const int index = ++connections_;
@@ -189,13 +283,15 @@ bool HttpTestServer::pause(std::chrono::milliseconds delay) const {
 }
 
 void HttpTestServer::serve_connection(int fd, int index) {
+    Channel channel(fd, tls_ctx_.get(), stop_);
+    if (!channel.handshake()) return;
+    if (tls_ctx_) ++tls_handshakes_;
     std::string data;
     char chunk[65536];
     const auto read_more = [&] {
-        if (!wait_readable(fd, stop_)) return false;
-        const auto n = ::recv(fd, chunk, sizeof chunk, 0);
-        if (n <= 0) return false;  // the client closed the connection
-        data.append(chunk, static_cast<std::size_t>(n));
+        const auto n = channel.read(chunk, sizeof chunk);
+        if (n == 0) return false;  // the client closed the connection
+        data.append(chunk, n);
         return true;
     };
     for (int on_connection = 1;; ++on_connection) {
@@ -229,23 +325,26 @@ void HttpTestServer::serve_connection(int fd, int index) {
         if (reply.delay.count() > 0 && !pause(reply.delay)) return;
         switch (reply.action) {
             case HttpTestReply::Action::kDrop:
+                channel.close_notify();
                 return;
             case HttpTestReply::Action::kStall:
                 // Hold the connection until the client gives up or the server stops.
-                while (wait_readable(fd, stop_)) {
-                    if (::recv(fd, chunk, sizeof chunk, 0) <= 0) return;
+                while (channel.read(chunk, sizeof chunk) > 0) {
                 }
                 return;
             case HttpTestReply::Action::kCloseMidway:
-                send_all(fd, response_head(reply) + reply.body.substr(0, reply.body.size() / 2));
+                channel.send_all(response_head(reply) + reply.body.substr(0, reply.body.size() / 2));
                 return;
             case HttpTestReply::Action::kAnswer:
             case HttpTestReply::Action::kAnswerAndClose:
                 break;
         }
         const std::string body = reply.chunked ? chunked_body(reply.body) : reply.body;
-        if (!send_all(fd, response_head(reply) + body)) return;
-        if (reply.action == HttpTestReply::Action::kAnswerAndClose) return;
+        if (!channel.send_all(response_head(reply) + body)) return;
+        if (reply.action == HttpTestReply::Action::kAnswerAndClose) {
+            channel.close_notify();
+            return;
+        }
     }
 }
 

@@ -6,12 +6,18 @@
 #include <cstdint>
 #include <functional>
 #include <list>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "test_util/tls_test_cert.hpp"
+
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
 namespace tokensync::test_util {
 
@@ -66,6 +72,9 @@ class HttpTestServer {
         // keep unsynchronised state; true: concurrently (it must be thread-safe).
         bool concurrent_handler = false;
         bool record_requests = true;  // keep every request for requests()
+        // Serve https with this certificate (TLS 1.2+): every connection
+        // starts with a handshake; one that fails is counted, then closed.
+        std::optional<TlsTestIdentity> tls;
     };
 
     explicit HttpTestServer(Handler handler);  // throws std::runtime_error when it cannot listen
@@ -78,9 +87,11 @@ class HttpTestServer {
     void stop();
 
     uint16_t port() const noexcept { return port_; }
-    // "http://127.0.0.1:<port><path>"
+    // "http://127.0.0.1:<port><path>" ("https://" with Options::tls)
     std::string url(std::string_view path = "/") const;
     int connections_accepted() const noexcept { return connections_; }
+    // TLS connections whose handshake completed.
+    int tls_handshakes() const noexcept { return tls_handshakes_; }
     std::size_t request_count() const noexcept { return request_count_; }
     // Recorded requests in arrival order (empty unless Options::record_requests).
     std::vector<HttpTestRequest> requests() const;
@@ -103,7 +114,9 @@ class HttpTestServer {
     int listen_fd_ = -1;
     uint16_t port_ = 0;
     std::atomic<bool> stop_{false};
+    std::shared_ptr<ssl_ctx_st> tls_ctx_;  // with Options::tls
     std::atomic<int> connections_{0};
+    std::atomic<int> tls_handshakes_{0};
     std::atomic<std::size_t> request_count_{0};
     std::mutex handler_mutex_;
     mutable std::mutex mutex_;  // guards requests_

@@ -8,6 +8,7 @@
 namespace tokensync::app {
 
 ChainIndexer::ChainIndexer(const infra::Config& config, const infra::ChainConfig& chain) {
+    if (config.recovery) default_author_ = config.recovery->default_author;
     for (const infra::ContractConfig& c : config.contracts) {
         if (c.chain != chain.name) continue;
         contracts_.push_back(
@@ -33,7 +34,15 @@ const ChainIndexer::Contract* ChainIndexer::find(const core::Address& address) c
     return nullptr;
 }
 
-void ChainIndexer::refresh(store::Store& store) { view_ = modules::MemoryView(store.list_authors(), std::nullopt); }
+void ChainIndexer::refresh(store::Store& store) {
+    const std::vector<store::Author> authors = store.list_authors();
+    // The default author as stored (its first spelling), once it has a row.
+    std::optional<std::string> default_wallet;
+    for (const store::Author& a : authors) {
+        if (default_author_ && core::Address::from_hex_lenient(a.wallet) == *default_author_) default_wallet = a.wallet;
+    }
+    view_ = modules::MemoryView(authors, default_wallet);
+}
 
 void ChainIndexer::index(std::span<const chain::evm::Log> logs, const sync::BlockTimes& times,
                          store::ChangeSet& out) const {

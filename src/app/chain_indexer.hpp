@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,7 @@ class ChainIndexer final : public sync::Indexer {
 
     std::vector<std::unique_ptr<Contract>> contracts_;
     modules::MemoryView view_;
+    std::optional<core::Address> default_author_;  // recovery.default_author: takes unknown wallets' tokens
     mutable std::atomic<uint64_t> rejected_{0};
 };
 

@@ -14,6 +14,7 @@ sync::ChainTarget chain_target(const infra::ChainConfig& chain) {
     target.chain_id = chain.chain_id;
     target.name = chain.name;
     target.rpc.urls = chain.rpc;
+    if (chain.tls_ca_file) target.rpc.http.tls_ca_file = chain.tls_ca_file->string();
     return target;
 }
 
@@ -100,6 +101,7 @@ std::shared_ptr<chain::evm::HeadTracker> make_head_tracker(const infra::ChainCon
     chain::evm::HeadTrackerOptions options;
     options.rpc = chain_target(chain).rpc;
     options.ws_url = chain.ws;
+    if (chain.tls_ca_file) options.ws.tls_ca_file = chain.tls_ca_file->string();
     options.poll_interval = std::chrono::milliseconds(chain.poll_interval_ms);
     auto tracker = std::make_shared<chain::evm::HeadTracker>(options);
     tracker->start();

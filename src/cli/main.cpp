@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 
 #include "cli/abi_command.hpp"
+#include "cli/authors_command.hpp"
 #include "cli/config_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/export_command.hpp"
 #include "cli/global_options.hpp"
 #include "cli/migrate_command.hpp"
+#include "cli/recover_command.hpp"
 #include "cli/sync_commands.hpp"
 #include "infra/redact.hpp"
 
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
         cli::add_abi_command(app, exit_code);
         cli::add_export_command(app, options, exit_code);
         cli::add_sync_commands(app, options, exit_code);
+        cli::add_authors_command(app, options, exit_code);
+        cli::add_recover_command(app, options, exit_code);
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {

@@ -19,6 +19,7 @@
 #include "chain/evm/eth_api.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
+#include "cli/recover_command.hpp"
 #include "infra/config_loader.hpp"
 #include "infra/log.hpp"
 #include "store/store.hpp"
@@ -182,6 +183,7 @@ int run_catchup(const GlobalOptions& options) {
 int run_daemon(const GlobalOptions& options) {
     const infra::Config config = infra::load_config(options.config_path);
     auto runners = make_runners(config);
+    recover_at_startup(config);  // before live follow, bounded by recovery.batch_size
     install_stop_handlers();
     std::atomic<std::size_t> halted{0};
     std::vector<std::thread> threads;

@@ -38,6 +38,10 @@ struct ChainConfig {
     std::optional<std::string> ws;
     std::uint64_t finality_depth = kDefaultFinalityDepth;
     std::uint64_t poll_interval_ms = kDefaultPollIntervalMs;  // head polling when the WebSocket is down or absent
+    // `tls_ca_file:` a PEM file of CA certificates trusted for this chain's
+    // https/wss URLs besides the system's (a private node, a self-signed
+    // certificate); resolved against the config file's folder, checked at load.
+    std::optional<std::filesystem::path> tls_ca_file;
 };
 
 // How the engine fetches and commits (`sync:`).
@@ -64,12 +68,30 @@ struct ContractConfig {
     std::vector<Module> modules;  // never empty
 };
 
+// Counter-gap recovery (`recovery:`, docs/recovery.md): every id from
+// first_token_id below the contract's counter should have a token row.
+enum class MulticallMode { kAuto, kOff, kAddress };
+
+struct RecoveryConfig {
+    std::string contract;  // the name of a ContractConfig
+    std::string counter = "function nextTokenId() view returns (uint256)";
+    std::string author_of = "function tokenPromptAuthor(uint256) view returns (address)";
+    core::abi::Function counter_fn;    // no inputs, one uint output
+    core::abi::Function author_of_fn;  // one uint input, one address output
+    std::uint64_t first_token_id = 0;  // 0 or 1
+    core::Address default_author;
+    std::uint64_t batch_size = 1'000;  // ids recovered at daemon start; 0 turns it off
+    MulticallMode multicall = MulticallMode::kAuto;
+    std::optional<core::Address> multicall_address;  // set with kAddress
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from ("" when parsed from text)
     std::string database{kDefaultDatabase};
     std::vector<ChainConfig> chains;
     std::vector<ContractConfig> contracts;
     SyncConfig sync;
+    std::optional<RecoveryConfig> recovery;
 
     const ChainConfig* find_chain(std::string_view name) const noexcept;
 };

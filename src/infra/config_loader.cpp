@@ -23,11 +23,12 @@ struct Section {
 };
 
 // In parse order: later sections may refer to earlier ones.
-constexpr std::array<Section, 4> kSections{{
+constexpr std::array<Section, 5> kSections{{
     {"database", parse_database_section, false},
     {"chains", parse_chains_section, true},
     {"contracts", parse_contracts_section, false},
     {"sync", parse_sync_section, false},
+    {"recovery", parse_recovery_section, false},
 }};
 
 // Registers secrets before validation, so even the first error message is

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "infra/config.hpp"
@@ -15,5 +17,16 @@ void parse_database_section(const ConfigNode& node, Config& config);
 void parse_chains_section(const ConfigNode& node, Config& config);
 void parse_contracts_section(const ConfigNode& node, Config& config);
 void parse_sync_section(const ConfigNode& node, Config& config);
+void parse_recovery_section(const ConfigNode& node, Config& config);
+
+// A chain's `network:` (config_networks.cpp): an Alchemy network name gives
+// the chain id and, with `alchemy_api_key:`, the RPC URL.
+struct AlchemyNetwork {
+    std::string_view name;  // "BASE_SEPOLIA"
+    std::uint64_t chain_id;
+    std::string_view host;  // "base-sepolia.g.alchemy.com"
+};
+std::span<const AlchemyNetwork> alchemy_networks() noexcept;
+const AlchemyNetwork* find_alchemy_network(std::string_view name) noexcept;
 
 }  // namespace tokensync::infra

@@ -1,20 +1,23 @@
 #include "net/http_client.hpp"
 
+#include <optional>
+
 #include <poll.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "net/stream.hpp"
 #include "net/url.hpp"
 
 // One io_context per client drives asynchronous operations to completion under
-// a deadline; that is what gives a synchronous API real timeouts. TLS will add
-// an ssl::stream over the same socket: every transfer goes through socket_ and
-// the templated Beast calls below, so only connect() and the stream member change.
+// a deadline; that is what gives a synchronous API real timeouts. http and
+// https differ only in connect(): every transfer goes through a net::Stream.
 
 namespace tokensync::net {
 namespace {
@@ -22,23 +25,39 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
 
 long long as_ms(std::chrono::milliseconds d) { return static_cast<long long>(d.count()); }
 
-// Errors that mean the server had already closed a kept-alive connection.
+// Errors that mean the server had already closed a kept-alive connection
+// (over TLS, a close without close_notify is a truncated stream).
 bool is_closed_by_peer(const error_code& ec) {
     return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-           ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
+           ec == asio::error::broken_pipe || ec == asio::error::connection_aborted ||
+           ec == ssl::error::stream_truncated;
+}
+
+std::optional<ssl::context> tls_context_for(const Url& url, const std::string& ca_file) {
+    if (!url.is_tls()) return std::nullopt;
+    auto ctx = make_client_tls_context(ca_file);
+    if (!ctx)
+        throw HttpError(HttpErrorKind::kTls,
+                        fmt::format("TLS for {} cannot be set up: {}", url.authority(), ctx.error()));
+    return std::move(*ctx);
 }
 
 }  // namespace
 
 class HttpClient::Impl {
   public:
-    Impl(Url url, Options options) : url_(std::move(url)), options_(std::move(options)), authority_(url_.authority()) {}
+    Impl(Url url, Options options)
+        : url_(std::move(url)),
+          options_(std::move(options)),
+          authority_(url_.authority()),
+          tls_context_(tls_context_for(url_, options_.tls_ca_file)) {}
 
     HttpResponse request(http::verb verb, std::string_view target, std::string_view body,
                          std::string_view content_type) {
@@ -48,14 +67,14 @@ class HttpClient::Impl {
         // idle timeout racing this request. The server may in rare cases have
         // acted on it; JSON-RPC reads and signed transactions tolerate that.
         for (int attempt = 0;; ++attempt) {
-            if (socket_.is_open() && !idle_connection_usable()) close();
-            const bool reused = socket_.is_open();
+            if (is_open() && !idle_connection_usable()) close();
+            const bool reused = is_open();
             if (!reused) connect();
             const auto deadline = Clock::now() + options_.request_timeout;
 
             error_code ec;
             const bool sent =
-                run_until(deadline, ec, nullptr, [&](auto done) { http::async_write(socket_, req, done); });
+                run_until(deadline, ec, nullptr, [&](auto done) { http::async_write(*stream_, req, done); });
             if (!sent) throw timeout_error("sending the request to");
             if (ec) {
                 close();
@@ -67,7 +86,7 @@ class HttpClient::Impl {
             http::response_parser<http::string_body> parser;
             parser.body_limit(options_.max_body_bytes);
             const bool read =
-                run_until(deadline, ec, nullptr, [&](auto done) { http::async_read(socket_, buffer_, parser, done); });
+                run_until(deadline, ec, nullptr, [&](auto done) { http::async_read(*stream_, buffer_, parser, done); });
             if (!read) throw timeout_error("reading the response from");
             if (ec) {
                 close();
@@ -79,10 +98,14 @@ class HttpClient::Impl {
         }
     }
 
+    // Closes the TCP connection; the Stream object itself stays until the
+    // next connect(), as cancelled handlers may still refer to it.
     void close() noexcept {
-        error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_both, ignored);
-        socket_.close(ignored);
+        if (stream_) {
+            error_code ignored;
+            stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
+            stream_->socket().close(ignored);
+        }
         buffer_.clear();
     }
 
@@ -90,6 +113,8 @@ class HttpClient::Impl {
     std::size_t connections_opened() const noexcept { return connections_; }
 
   private:
+    bool is_open() const noexcept { return stream_ && stream_->socket().is_open(); }
+
     http::request<http::string_body> make_request(http::verb verb, std::string_view target, std::string_view body,
                                                   std::string_view content_type) const {
         if (!target.empty() && target.front() != '/')
@@ -159,8 +184,13 @@ class HttpClient::Impl {
         if (ec)
             throw HttpError(HttpErrorKind::kResolve, fmt::format("cannot resolve {}: {}", authority_, ec.message()));
 
-        const bool connected =
-            run_until(deadline, ec, nullptr, [&](auto done) { asio::async_connect(socket_, endpoints, done); });
+        if (tls_context_) {
+            stream_.emplace(Stream::Tls(ioc_, *tls_context_));
+        } else {
+            stream_.emplace(tcp::socket(ioc_));
+        }
+        const bool connected = run_until(deadline, ec, nullptr,
+                                         [&](auto done) { asio::async_connect(stream_->socket(), endpoints, done); });
         if (!connected)
             throw HttpError(HttpErrorKind::kConnect,
                             fmt::format("cannot connect to {}: no answer within {} ms", authority_, limit_ms));
@@ -168,15 +198,32 @@ class HttpClient::Impl {
             close();
             throw HttpError(HttpErrorKind::kConnect, fmt::format("cannot connect to {}: {}", authority_, ec.message()));
         }
-        socket_.set_option(tcp::no_delay(true), ec);
+        stream_->socket().set_option(tcp::no_delay(true), ec);
         ++connections_;
+        if (auto* tls = stream_->tls()) handshake(*tls, deadline);
+    }
+
+    void handshake(Stream::Tls& tls, Clock::time_point deadline) {
+        prepare_client_tls(tls, url_.host);
+        error_code ec;
+        const bool answered =
+            run_until(deadline, ec, nullptr, [&](auto done) { tls.async_handshake(ssl::stream_base::client, done); });
+        if (!answered)
+            throw HttpError(HttpErrorKind::kTls, fmt::format("cannot reach {}: TLS handshake: no answer within {} ms",
+                                                             authority_, as_ms(options_.connect_timeout)));
+        if (ec) {
+            const auto cause = describe_tls_failure(ec, tls);
+            close();
+            throw HttpError(HttpErrorKind::kTls,
+                            fmt::format("cannot reach {}: TLS handshake failed: {}", authority_, cause));
+        }
     }
 
     // A kept-alive connection is only worth using when nothing is waiting on
     // it: readable while idle means the server closed it (or sent garbage).
     bool idle_connection_usable() {
         pollfd pfd{};
-        pfd.fd = socket_.native_handle();
+        pfd.fd = stream_->socket().native_handle();
         pfd.events = POLLIN;
         return ::poll(&pfd, 1, 0) == 0 && buffer_.size() == 0;
     }
@@ -189,8 +236,9 @@ class HttpClient::Impl {
     Url url_;
     Options options_;
     std::string authority_;
+    std::optional<ssl::context> tls_context_;  // https only
     asio::io_context ioc_{1};
-    tcp::socket socket_{ioc_};
+    std::optional<Stream> stream_;  // from the first connect() on
     beast::flat_buffer buffer_;
     std::size_t connections_ = 0;
 };
@@ -201,8 +249,6 @@ Url parse_base_url(std::string_view base_url) {
     auto url = Url::parse(base_url);
     // The URL itself may hold a key, so only the cause is reported.
     if (!url) throw HttpError(HttpErrorKind::kInvalidUrl, fmt::format("invalid URL: {}", to_string(url.error())));
-    if (url->is_tls())
-        throw HttpError(HttpErrorKind::kUnsupported, fmt::format("https to {} is not supported yet", url->authority()));
     return *std::move(url);
 }
 

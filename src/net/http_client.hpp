@@ -25,10 +25,14 @@ class HttpClient {
         std::size_t max_body_bytes = 512u << 20;            // eth_getLogs answers can be tens of MB
         std::string user_agent = "tokensync";
         std::vector<std::pair<std::string, std::string>> headers;  // sent with every request
+        // https: a PEM file of CA certificates trusted besides the system's
+        // (a private node with its own CA or a self-signed certificate).
+        std::string tls_ca_file;
     };
 
-    // base_url: "http://host[:port][/path][?query]". Throws HttpError
-    // (kInvalidUrl, or kUnsupported for https until TLS lands). Connects lazily.
+    // base_url: "http[s]://host[:port][/path][?query]". Throws HttpError
+    // (kInvalidUrl, or kTls when the CA file cannot be used). Connects lazily;
+    // https verifies the server's certificate and host name (TLS 1.2+).
     explicit HttpClient(std::string_view base_url);
     HttpClient(std::string_view base_url, Options options);
     ~HttpClient();

@@ -8,6 +8,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/field.hpp>
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "infra/url.hpp"
+#include "net/stream.hpp"
 #include "net/url.hpp"
 
 // Like HttpClient, one io_context per client runs asynchronous operations
@@ -30,6 +32,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
@@ -60,10 +63,16 @@ Url parse_ws_url(std::string_view text) {
     // The URL itself may hold a key, so only the cause is reported.
     if (!url)
         throw WebSocketError(WebSocketErrorKind::kInvalidUrl, fmt::format("invalid URL: {}", to_string(url.error())));
-    if (url->is_tls())
-        throw WebSocketError(WebSocketErrorKind::kUnsupported,
-                             fmt::format("wss to {} is not supported yet", url->authority()));
     return *std::move(url);
+}
+
+std::optional<ssl::context> tls_context_for(const Url& url, const std::string& ca_file) {
+    if (!url.is_tls()) return std::nullopt;
+    auto ctx = make_client_tls_context(ca_file);
+    if (!ctx)
+        throw WebSocketError(WebSocketErrorKind::kTls,
+                             fmt::format("TLS for {} cannot be set up: {}", url.authority(), ctx.error()));
+    return std::move(*ctx);
 }
 
 }  // namespace
@@ -72,8 +81,8 @@ std::string_view to_string(WebSocketErrorKind kind) noexcept {
     switch (kind) {
         case WebSocketErrorKind::kInvalidUrl:
             return "invalid URL";
-        case WebSocketErrorKind::kUnsupported:
-            return "unsupported";
+        case WebSocketErrorKind::kTls:
+            return "TLS failed";
         case WebSocketErrorKind::kResolve:
             return "resolve failed";
         case WebSocketErrorKind::kConnect:
@@ -96,7 +105,11 @@ std::string_view to_string(WebSocketErrorKind kind) noexcept {
 
 class WebSocketClient::Impl {
   public:
-    Impl(Url url, Options options) : url_(std::move(url)), options_(std::move(options)), authority_(url_.authority()) {}
+    Impl(Url url, Options options)
+        : url_(std::move(url)),
+          options_(std::move(options)),
+          authority_(url_.authority()),
+          tls_context_(tls_context_for(url_, options_.tls_ca_file)) {}
     ~Impl() { abort(); }
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
@@ -128,14 +141,29 @@ class WebSocketClient::Impl {
             throw WebSocketError(WebSocketErrorKind::kResolve,
                                  fmt::format("cannot resolve {}: {}", authority_, ec.message()));
 
-        ws_.emplace(ioc_);
+        if (tls_context_) {
+            ws_.emplace(Stream(Stream::Tls(ioc_, *tls_context_)));
+        } else {
+            ws_.emplace(Stream(tcp::socket(ioc_)));
+        }
         done = false;
-        asio::async_connect(ws_->next_layer(), endpoints, finish);
+        asio::async_connect(ws_->next_layer().socket(), endpoints, finish);
         if (!run_until(deadline, [&] { return done; }))
             drop(WebSocketErrorKind::kConnect,
                  fmt::format("cannot connect to {}: no answer within {} ms", authority_, limit_ms));
         if (ec) drop(WebSocketErrorKind::kConnect, fmt::format("cannot connect to {}: {}", authority_, ec.message()));
-        ws_->next_layer().set_option(tcp::no_delay(true), ec);
+        ws_->next_layer().socket().set_option(tcp::no_delay(true), ec);
+        if (auto* tls = ws_->next_layer().tls()) {
+            prepare_client_tls(*tls, url_.host);
+            done = false;
+            tls->async_handshake(ssl::stream_base::client, finish);
+            if (!run_until(deadline, [&] { return done; }))
+                drop(WebSocketErrorKind::kTls,
+                     fmt::format("cannot reach {}: TLS handshake: no answer within {} ms", authority_, limit_ms));
+            if (ec)
+                drop(WebSocketErrorKind::kTls, fmt::format("cannot reach {}: TLS handshake failed: {}", authority_,
+                                                           describe_tls_failure(ec, *tls)));
+        }
         configure();
 
         websocket::response_type response;
@@ -342,8 +370,8 @@ class WebSocketClient::Impl {
     void abort() noexcept {
         error_code ignored;
         if (ws_) {
-            ws_->next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-            ws_->next_layer().close(ignored);
+            ws_->next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+            ws_->next_layer().socket().close(ignored);
         }
         ioc_.restart();
         ioc_.run_for(kDrainLimit);
@@ -358,8 +386,9 @@ class WebSocketClient::Impl {
     Url url_;
     Options options_;
     std::string authority_;
+    std::optional<ssl::context> tls_context_;  // wss only
     asio::io_context ioc_{1};
-    std::optional<websocket::stream<tcp::socket>> ws_;
+    std::optional<websocket::stream<Stream>> ws_;
     beast::flat_buffer buffer_;
     std::optional<WebSocketError> failure_;
     bool read_pending_ = false;

@@ -16,9 +16,9 @@ namespace tokensync::net {
 // Why a WebSocket operation failed.
 enum class WebSocketErrorKind {
     kInvalidUrl,      // the URL could not be parsed, or its scheme is not ws/wss
-    kUnsupported,     // wss:// until TLS lands
     kResolve,         // the host name did not resolve (or not within the connect timeout)
     kConnect,         // refused, unreachable, or no TCP connection within the connect timeout
+    kTls,             // wss: the TLS handshake failed or timed out, or the CA file cannot be used
     kHandshake,       // the server refused the upgrade or broke off the handshake
     kTimeout,         // no handshake, send or pong within its timeout; the connection is dropped
     kClosed,          // the server closed the WebSocket; close_code() and the message carry its reason
@@ -54,7 +54,7 @@ class WebSocketError : public std::runtime_error {
 class WebSocketClient {
   public:
     struct Options {
-        std::chrono::milliseconds connect_timeout{10'000};  // resolve, TCP connect and the upgrade handshake
+        std::chrono::milliseconds connect_timeout{10'000};  // resolve, TCP connect, TLS and upgrade handshakes
         std::chrono::milliseconds send_timeout{10'000};     // one send_text()
         std::chrono::milliseconds close_timeout{2'000};     // the closing handshake in close()
         std::size_t max_message_bytes = 64u << 20;          // one message; larger ones fail the connection
@@ -66,10 +66,13 @@ class WebSocketClient {
         std::chrono::milliseconds pong_timeout{10'000};
         std::string user_agent = "tokensync";
         std::vector<std::pair<std::string, std::string>> headers;  // sent with the upgrade request
+        // wss: a PEM file of CA certificates trusted besides the system's.
+        std::string tls_ca_file;
     };
 
-    // url: "ws://host[:port][/path][?query]". Throws WebSocketError
-    // (kInvalidUrl, or kUnsupported for wss until TLS lands). Does not connect.
+    // url: "ws[s]://host[:port][/path][?query]". Throws WebSocketError
+    // (kInvalidUrl, or kTls when the CA file cannot be used). Does not
+    // connect; wss verifies the server's certificate and host name (TLS 1.2+).
     explicit WebSocketClient(std::string_view url);
     WebSocketClient(std::string_view url, Options options);
     ~WebSocketClient();

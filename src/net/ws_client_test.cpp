@@ -9,8 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -20,12 +18,14 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "test_util/devnet.hpp"
+#include "infra/redact.hpp"
+#include "net/stream.hpp"
+#include "test_util/temp_dir.hpp"
+#include "test_util/tls_test_cert.hpp"
+#include "test_util/ws_test_server.hpp"
 
 namespace tokensync::net {
 namespace {
@@ -39,8 +39,8 @@ using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
 using namespace std::chrono_literals;
 
-// A WebSocket server on 127.0.0.1 for the client tests, on its own thread.
-// Echoes text messages, except these commands:
+// A WebSocket server on 127.0.0.1 for the client tests (ws://, or wss://
+// when given a certificate). Echoes text messages, except these commands:
 //   "close <code> <reason>"  closes with that code and reason
 //   "big <n>"                sends a message of n 'x'
 //   "slow <text>"            sends text in two frames 300 ms apart
@@ -50,30 +50,22 @@ class TestWsServer {
   public:
     enum class Mode {
         kServe,   // the WebSocket server above
-        kSilent,  // accepts TCP connections and never answers the upgrade request
+        kSilent,  // accepts TCP connections and never answers (neither TLS nor the upgrade request)
         kRefuse,  // answers the upgrade request with 403
     };
 
-    explicit TestWsServer(Mode mode = Mode::kServe) : mode_(mode) {
-        acceptor_.open(tcp::v4());
-        acceptor_.bind({asio::ip::address_v4::loopback(), 0});
-        acceptor_.listen();
-        port_ = acceptor_.local_endpoint().port();
-        asio::co_spawn(ioc_, accept_loop(), asio::detached);
-        thread_ = std::thread([this] { ioc_.run(); });
-    }
-    ~TestWsServer() {
-        ioc_.stop();
-        thread_.join();
-    }
-    TestWsServer(const TestWsServer&) = delete;
-    TestWsServer& operator=(const TestWsServer&) = delete;
+    explicit TestWsServer(Mode mode = Mode::kServe, std::optional<test_util::TlsTestIdentity> tls = std::nullopt)
+        : mode_(mode),
+          server_([this](net::Stream stream) { return session(std::move(stream)); },
+                  {std::move(tls), mode == Mode::kSilent}) {}
 
-    uint16_t port() const noexcept { return port_; }
-    std::string url(std::string_view target = "/") const { return fmt::format("ws://127.0.0.1:{}{}", port_, target); }
+    uint16_t port() const noexcept { return server_.port(); }
+    std::string url(std::string_view target = "/") const { return server_.url(target); }
     int pings_received() const noexcept { return pings_; }
     // Connections the client ended with a closing handshake.
     int clean_closes() const noexcept { return clean_closes_; }
+    int tls_handshakes() const noexcept { return server_.tls_handshakes(); }
+    int tls_failures() const noexcept { return server_.tls_failures(); }
     // The last upgrade request's head.
     std::string last_request() const {
         std::lock_guard lock(mutex_);
@@ -81,22 +73,12 @@ class TestWsServer {
     }
 
   private:
-    asio::awaitable<void> accept_loop() {
-        for (;;) {
-            tcp::socket socket = co_await acceptor_.async_accept(asio::use_awaitable);
-            if (mode_ == Mode::kSilent) {
-                silent_.push_back(std::move(socket));
-                continue;
-            }
-            // Failures end the session: a test that expects none checks the client side.
-            asio::co_spawn(ioc_, session(std::move(socket)), asio::detached);
-        }
-    }
-
-    asio::awaitable<void> session(tcp::socket socket) {
+    // noinline: g++ 12 warns falsely (-Wmismatched-new-delete) about a
+    // coroutine inlined into the lambda that starts it.
+    [[gnu::noinline]] asio::awaitable<void> session(net::Stream stream) {
         beast::flat_buffer buffer;
         http::request<http::string_body> req;
-        co_await http::async_read(socket, buffer, req, asio::use_awaitable);
+        co_await http::async_read(stream, buffer, req, asio::use_awaitable);
         {
             std::lock_guard lock(mutex_);
             last_request_ = fmt::format("{} {}\r\n", std::string(req.method_string()), std::string(req.target()));
@@ -108,10 +90,10 @@ class TestWsServer {
             http::response<http::string_body> res{http::status::forbidden, req.version()};
             res.body() = "no";
             res.prepare_payload();
-            co_await http::async_write(socket, res, asio::use_awaitable);
+            co_await http::async_write(stream, res, asio::use_awaitable);
             co_return;
         }
-        websocket::stream<tcp::socket> ws(std::move(socket));
+        websocket::stream<net::Stream> ws(std::move(stream));
         ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
             if (kind == websocket::frame_type::ping) ++pings_;
         });
@@ -140,15 +122,15 @@ class TestWsServer {
                 const std::string body = text.substr(5);
                 const auto half = body.size() / 2;
                 co_await ws.async_write_some(false, asio::buffer(body.data(), half), asio::use_awaitable);
-                asio::steady_timer timer(ioc_, 300ms);
+                asio::steady_timer timer(server_.context(), 300ms);
                 co_await timer.async_wait(asio::use_awaitable);
                 co_await ws.async_write_some(true, asio::buffer(body.data() + half, body.size() - half),
                                              asio::use_awaitable);
             } else if (text == "mute") {
-                asio::steady_timer timer(ioc_, 1h);
+                asio::steady_timer timer(server_.context(), 1h);
                 co_await timer.async_wait(asio::use_awaitable);
             } else if (text == "drop") {
-                ws.next_layer().close();
+                ws.next_layer().socket().close();
                 co_return;
             } else {
                 co_await ws.async_write(asio::buffer(text), asio::use_awaitable);
@@ -157,15 +139,11 @@ class TestWsServer {
     }
 
     Mode mode_;
-    asio::io_context ioc_{1};
-    tcp::acceptor acceptor_{ioc_};
-    uint16_t port_ = 0;
-    std::vector<tcp::socket> silent_;
     std::atomic<int> pings_{0};
     std::atomic<int> clean_closes_{0};
     mutable std::mutex mutex_;
     std::string last_request_;
-    std::thread thread_;
+    test_util::WsTestServer server_;  // last: its thread runs session() on the members above
 };
 
 WebSocketError error_of(const std::function<void()>& f) {
@@ -443,16 +421,15 @@ TEST(WebSocketClient, RejectsUrlsItCannotUse) {
     const auto creds = error_of([] { WebSocketClient("ws://user:pw@h/"); });
     EXPECT_EQ(creds.kind(), WebSocketErrorKind::kInvalidUrl);
     EXPECT_EQ(std::string(creds.what()), "invalid URL: credentials in URL");
-    const auto tls = error_of([] { WebSocketClient("wss://eth-mainnet.g.alchemy.com/v2/SECRETKEY"); });
-    EXPECT_EQ(tls.kind(), WebSocketErrorKind::kUnsupported);
-    EXPECT_EQ(std::string(tls.what()), "wss to eth-mainnet.g.alchemy.com:443 is not supported yet");
-    // Upper-case schemes and the default port are accepted.
+    // Upper-case schemes and the default ports are accepted.
     EXPECT_EQ(WebSocketClient("WS://Example.com/x").authority(), "example.com:80");
+    EXPECT_EQ(WebSocketClient("wss://eth-mainnet.g.alchemy.com/v2/SECRETKEY").authority(),
+              "eth-mainnet.g.alchemy.com:443");
 }
 
 TEST(WebSocketClient, ErrorKindsHaveNames) {
     EXPECT_EQ(to_string(WebSocketErrorKind::kInvalidUrl), "invalid URL");
-    EXPECT_EQ(to_string(WebSocketErrorKind::kUnsupported), "unsupported");
+    EXPECT_EQ(to_string(WebSocketErrorKind::kTls), "TLS failed");
     EXPECT_EQ(to_string(WebSocketErrorKind::kResolve), "resolve failed");
     EXPECT_EQ(to_string(WebSocketErrorKind::kConnect), "connect failed");
     EXPECT_EQ(to_string(WebSocketErrorKind::kHandshake), "handshake failed");
@@ -463,43 +440,122 @@ TEST(WebSocketClient, ErrorKindsHaveNames) {
     EXPECT_EQ(to_string(WebSocketErrorKind::kNotOpen), "not open");
 }
 
-// The node's own WebSocket endpoint: a newHeads subscription sees mined
-// blocks in order, chained by parent hash, and a killed node is noticed.
-TEST(WebSocketClientDevnet, NewHeadsSubscriptionOnAnvil) {
-    test_util::Devnet devnet;
-    WebSocketClient ws(fmt::format("ws://127.0.0.1:{}", devnet.port()));
+// wss: the same client over TLS, against a certificate made for the test.
+class WssTest : public ::testing::Test {
+  protected:
+    WebSocketClient::Options trusting() const {
+        auto options = quiet();
+        options.tls_ca_file = ca_file_;
+        return options;
+    }
+
+    test_util::TlsTestPki pki_ = test_util::make_test_pki();
+    test_util::TempDir dir_{"tokensync-wss"};
+    std::string ca_file_ = pki_.save_ca(dir_.path());
+};
+
+TEST_F(WssTest, EchoesAndReconnectsAfterTheServerDropsTheConnection) {
+    TestWsServer server(TestWsServer::Mode::kServe, pki_.server);
+    EXPECT_TRUE(server.url().starts_with("wss://"));
+    WebSocketClient ws(server.url("/v2/SECRETKEY"), trusting());
     ws.connect();
     ws.send_text(R"({"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["newHeads"]})");
-    const auto answer = ws.read(10s);
-    ASSERT_TRUE(answer.has_value());
-    const auto reply = boost::json::parse(*answer).as_object();
-    ASSERT_EQ(reply.at("id").as_int64(), 1) << *answer;
-    const std::string subscription(reply.at("result").as_string());
-    EXPECT_TRUE(subscription.starts_with("0x")) << *answer;
+    EXPECT_EQ(ws.read(2s), R"({"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["newHeads"]})");
+    ws.send_text("big 100000");  // several TLS records
+    EXPECT_EQ(ws.read(2s), std::string(100000, 'x'));
+    EXPECT_TRUE(server.last_request().starts_with("GET /v2/SECRETKEY\r\n")) << server.last_request();
 
-    const auto latest = devnet.rpc("eth_getBlockByNumber", {"latest", false}).as_object();
-    const auto head = test_util::parse_quantity(latest.at("number"));
-    std::string previous_hash(latest.at("hash").as_string());
-    devnet.mine(3);
-    for (uint64_t i = 1; i <= 3; ++i) {
-        const auto text = ws.read(10s);
-        ASSERT_TRUE(text.has_value()) << "notification " << i << " missing";
-        const auto note = boost::json::parse(*text).as_object();
-        EXPECT_EQ(note.at("method").as_string(), "eth_subscription") << *text;
-        const auto& params = note.at("params").as_object();
-        EXPECT_EQ(params.at("subscription").as_string(), subscription) << *text;
-        const auto& block = params.at("result").as_object();
-        EXPECT_EQ(test_util::parse_quantity(block.at("number")), head + i) << *text;
-        EXPECT_EQ(block.at("parentHash").as_string(), previous_hash) << *text;
-        previous_hash = std::string(block.at("hash").as_string());
-    }
-    EXPECT_EQ(ws.read(200ms), std::nullopt);
+    ws.send_text("drop");
+    const auto e = error_of([&] { ws.read(3s); });
+    EXPECT_EQ(e.kind(), WebSocketErrorKind::kConnectionLost);
+    EXPECT_EQ(std::string(e.what()).find("SECRETKEY"), std::string::npos) << e.what();
 
-    devnet.kill();
-    const auto e = error_of([&] { ws.read(10s); });
-    EXPECT_NE(std::string(e.what()).find(fmt::format("127.0.0.1:{}", devnet.port())), std::string::npos) << e.what();
-    EXPECT_EQ(e.kind(), WebSocketErrorKind::kConnectionLost) << e.what();
+    ws.connect();
+    ws.send_text("again");
+    EXPECT_EQ(ws.read(2s), "again");
+    EXPECT_EQ(server.tls_handshakes(), 2);
+
+    // A clean close over TLS: close frames both ways, then close_notify.
+    ws.close();
+    EXPECT_TRUE(eventually([&] { return server.clean_closes() == 1; }));
+}
+
+TEST_F(WssTest, ByHostNameWithSni) {
+    TestWsServer server(TestWsServer::Mode::kServe, pki_.server);
+    WebSocketClient ws(fmt::format("wss://localhost:{}/", server.port()), trusting());
+    ws.connect();
+    ws.send_text("by name");
+    EXPECT_EQ(ws.read(2s), "by name");
+    EXPECT_NE(server.last_request().find(fmt::format("Host: localhost:{}\r\n", server.port())), std::string::npos);
+}
+
+TEST_F(WssTest, UntrustedCertificateIsRefused) {
+    TestWsServer server(TestWsServer::Mode::kServe, pki_.server);
+    WebSocketClient ws(server.url("/v2/SECRETKEY?apikey=QUERYKEY"), quiet());
+    const auto e = error_of([&] { ws.connect(); });
+    EXPECT_EQ(e.kind(), WebSocketErrorKind::kTls);
+    const std::string message = e.what();
+    EXPECT_EQ(message, fmt::format("cannot reach 127.0.0.1:{}: TLS handshake failed: certificate verify failed "
+                                   "(unable to get local issuer certificate)",
+                                   server.port()));
+    EXPECT_EQ(infra::redact(message), message);
     EXPECT_FALSE(ws.is_open());
+    EXPECT_TRUE(eventually([&] { return server.tls_failures() == 1; }));
+    EXPECT_EQ(server.tls_handshakes(), 0);
+}
+
+TEST_F(WssTest, CertificateForAnotherHostIsRefused) {
+    const auto other = test_util::make_test_pki({"node.example.org"}, {});
+    TestWsServer server(TestWsServer::Mode::kServe, other.server);
+    auto options = quiet();
+    options.tls_ca_file = other.save_ca(dir_.path());
+    WebSocketClient ws(server.url(), options);
+    const auto e = error_of([&] { ws.connect(); });
+    EXPECT_EQ(e.kind(), WebSocketErrorKind::kTls);
+    EXPECT_EQ(std::string(e.what()),
+              fmt::format("cannot reach 127.0.0.1:{}: TLS handshake failed: certificate verify failed "
+                          "(hostname mismatch)",
+                          server.port()));
+}
+
+TEST_F(WssTest, HandshakeNeverAnsweredTimesOut) {
+    TestWsServer server(TestWsServer::Mode::kSilent, pki_.server);
+    auto options = trusting();
+    options.connect_timeout = 300ms;
+    WebSocketClient ws(server.url("/v2/SECRETKEY"), options);
+    const auto start = Clock::now();
+    const auto e = error_of([&] { ws.connect(); });
+    const auto elapsed = Clock::now() - start;
+    EXPECT_EQ(e.kind(), WebSocketErrorKind::kTls);
+    EXPECT_EQ(std::string(e.what()),
+              fmt::format("cannot reach 127.0.0.1:{}: TLS handshake: no answer within 300 ms", server.port()));
+    EXPECT_GE(elapsed, 300ms);
+    EXPECT_LT(elapsed, 2s);
+    EXPECT_FALSE(ws.is_open());
+}
+
+TEST_F(WssTest, PlainServerIsNotMistakenForTls) {
+    TestWsServer server;  // ws:// only
+    WebSocketClient ws(fmt::format("wss://127.0.0.1:{}/", server.port()), trusting());
+    const auto e = error_of([&] { ws.connect(); });
+    EXPECT_EQ(e.kind(), WebSocketErrorKind::kTls);
+    EXPECT_TRUE(std::string(e.what()).starts_with(
+        fmt::format("cannot reach 127.0.0.1:{}: TLS handshake failed: ", server.port())))
+        << e.what();
+}
+
+TEST_F(WssTest, UnreadableCaFileIsRefusedAtConstruction) {
+    auto options = quiet();
+    options.tls_ca_file = (dir_.path() / "missing.pem").string();
+    const auto e = error_of([&] { WebSocketClient ws("wss://node.example.org/v2/SECRETKEY", options); });
+    EXPECT_EQ(e.kind(), WebSocketErrorKind::kTls);
+    const std::string message = e.what();
+    EXPECT_TRUE(
+        message.starts_with(fmt::format("TLS for node.example.org:443 cannot be set up: cannot load the CA "
+                                        "file \"{}\": ",
+                                        options.tls_ca_file)))
+        << message;
+    EXPECT_EQ(message.find("SECRETKEY"), std::string::npos);
 }
 
 }  // namespace

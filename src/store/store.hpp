@@ -116,6 +116,15 @@ class Store {
     virtual void scan_tokens(ChainId chain, const core::Address& contract, std::size_t page_size,
                              const std::function<void(const Token&)>& sink) = 0;
 
+    // Counter-gap recovery (sql_store_recovery.cpp): up to `limit` ids in
+    // [first, end_exclusive), ascending, that have no token row, found by a
+    // set difference inside the database (ids are generated there a window
+    // at a time), so memory stays bounded however many rows exist. Page by
+    // calling again from the last id returned + 1. Ids must fit in int64.
+    virtual std::vector<core::Uint256> missing_token_ids(ChainId chain, const core::Address& contract,
+                                                         const core::Uint256& first, const core::Uint256& end_exclusive,
+                                                         std::size_t limit) = 0;
+
     // Small key/value JSON documents (settings, checkpoints of non-indexed
     // work). set_state rejects text that is not JSON.
     virtual std::optional<std::string> get_state(std::string_view key) = 0;

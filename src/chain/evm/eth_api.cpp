@@ -72,6 +72,15 @@ core::Bytes eth_call(RpcClient& client, const core::Address& to, core::ByteView 
     return *core::from_hex(v.get_string());
 }
 
+core::Bytes get_code(RpcClient& client, const core::Address& address, std::string_view block) {
+    auto v = client.call("eth_getCode", boost::json::array{boost::json::value(address.lower_hex()),
+                                                           boost::json::value(std::string(block))});
+    if (!v.is_string() || !core::is_hex_data(v.get_string())) {
+        throw RpcResponseError("eth_getCode: result: not 0x-prefixed even-length hex");
+    }
+    return *core::from_hex(v.get_string());
+}
+
 std::optional<core::Bytes> revert_data(const RpcError& error) {
     if (error.code != 3 || !error.data.is_string() || !core::is_hex_data(error.data.get_string())) return std::nullopt;
     return *core::from_hex(error.data.get_string());

@@ -35,6 +35,9 @@ std::vector<std::optional<BlockHeader>> get_blocks(RpcClient& client, std::span<
 core::Bytes eth_call(RpcClient& client, const core::Address& to, core::ByteView data,
                      std::string_view block = "latest");
 
+// The code deployed at an address (empty when none), via eth_getCode.
+core::Bytes get_code(RpcClient& client, const core::Address& address, std::string_view block = "latest");
+
 // The revert bytes of an RpcCallError for a reverted eth_call, if it is one.
 std::optional<core::Bytes> revert_data(const RpcError& error);
 

@@ -11,11 +11,10 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
@@ -23,7 +22,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "net/stream.hpp"
 #include "test_util/devnet.hpp"
+#include "test_util/temp_dir.hpp"
+#include "test_util/tls_test_cert.hpp"
+#include "test_util/ws_test_server.hpp"
 
 namespace tokensync::chain::evm {
 namespace {
@@ -70,8 +73,9 @@ std::unique_ptr<test_util::Devnet> start_devnet() {
 
 bool on_websocket(const HeadTracker& tracker) { return tracker.status().mode == HeadTrackerMode::kWebSocket; }
 
-// A WebSocket server on 127.0.0.1 that answers eth_subscribe badly (or well,
-// and then misbehaves), on its own thread. Every connection gets the same.
+// A WebSocket server on 127.0.0.1 (ws://, or wss:// when given a
+// certificate) that answers eth_subscribe badly (or well, and then
+// misbehaves), on its own thread. Every connection gets the same.
 class FakeNodeServer {
   public:
     enum class Mode {
@@ -79,44 +83,28 @@ class FakeNodeServer {
         kInvalidAnswer,          // {"result": 42}
         kErrorAnswer,            // an error object instead of an id
         kSilent,                 // a valid subscription id, then never a notification
+        kNotifyThenDrop,  // a valid id, one head (number 100 + connection), 300 ms, then a dropped TCP connection
     };
 
-    explicit FakeNodeServer(Mode mode) : mode_(mode) {
-        acceptor_.open(tcp::v4());
-        acceptor_.bind({asio::ip::address_v4::loopback(), 0});
-        acceptor_.listen();
-        port_ = acceptor_.local_endpoint().port();
-        asio::co_spawn(ioc_, accept_loop(), asio::detached);
-        thread_ = std::thread([this] { ioc_.run(); });
-    }
-    ~FakeNodeServer() {
-        ioc_.stop();
-        thread_.join();
-    }
-    FakeNodeServer(const FakeNodeServer&) = delete;
-    FakeNodeServer& operator=(const FakeNodeServer&) = delete;
+    explicit FakeNodeServer(Mode mode, std::optional<test_util::TlsTestIdentity> tls = std::nullopt)
+        : mode_(mode),
+          server_([this](net::Stream stream) { return session(std::move(stream)); }, {std::move(tls), false}) {}
 
     // With an API key in path and query, which must never reach a message.
-    std::string url() const {
-        return fmt::format("ws://127.0.0.1:{}/v3/SeCrEtPaThKeY123456?apikey=QuErYsEcReT", port_);
-    }
-    uint16_t port() const noexcept { return port_; }
+    std::string url() const { return server_.url("/v3/SeCrEtPaThKeY123456?apikey=QuErYsEcReT"); }
+    uint16_t port() const noexcept { return server_.port(); }
     int subscriptions() const noexcept { return subscriptions_; }
+    int tls_handshakes() const noexcept { return server_.tls_handshakes(); }
 
   private:
-    asio::awaitable<void> accept_loop() {
-        for (;;) {
-            tcp::socket socket = co_await acceptor_.async_accept(asio::use_awaitable);
-            asio::co_spawn(ioc_, session(std::move(socket)), asio::detached);
-        }
-    }
-
-    asio::awaitable<void> session(tcp::socket socket) {
-        websocket::stream<tcp::socket> ws(std::move(socket));
+    // noinline: g++ 12 warns falsely (-Wmismatched-new-delete) about a
+    // coroutine inlined into the lambda that starts it.
+    [[gnu::noinline]] asio::awaitable<void> session(net::Stream stream) {
+        websocket::stream<net::Stream> ws(std::move(stream));
         co_await ws.async_accept(asio::use_awaitable);
         beast::flat_buffer in;
         co_await ws.async_read(in, asio::use_awaitable);
-        ++subscriptions_;
+        const int connection = ++subscriptions_;
         ws.text(true);
         switch (mode_) {
             case Mode::kGarbageAfterSubscribe:
@@ -137,6 +125,19 @@ class FakeNodeServer {
                 co_await ws.async_write(asio::buffer(std::string(R"({"jsonrpc":"2.0","id":1,"result":"0xabc"})")),
                                         asio::use_awaitable);
                 break;
+            case Mode::kNotifyThenDrop: {
+                co_await ws.async_write(asio::buffer(std::string(R"({"jsonrpc":"2.0","id":1,"result":"0xabc"})")),
+                                        asio::use_awaitable);
+                const std::string head = fmt::format(
+                    R"({{"jsonrpc":"2.0","method":"eth_subscription","params":{{"subscription":"0xabc","result":)"
+                    R"({{"number":"0x{:x}","hash":"0x{:064x}","parentHash":"0x{:064x}","timestamp":"0x1"}}}}}})",
+                    100 + connection, 100 + connection, 99 + connection);
+                co_await ws.async_write(asio::buffer(head), asio::use_awaitable);
+                asio::steady_timer timer(server_.context(), 300ms);
+                co_await timer.async_wait(asio::use_awaitable);
+                ws.next_layer().socket().close();
+                co_return;
+            }
         }
         // Keep reading (and answering pings) until the client goes away.
         for (;;) {
@@ -148,11 +149,8 @@ class FakeNodeServer {
     }
 
     Mode mode_;
-    asio::io_context ioc_{1};
-    tcp::acceptor acceptor_{ioc_};
-    uint16_t port_ = 0;
     std::atomic<int> subscriptions_{0};
-    std::thread thread_;
+    test_util::WsTestServer server_;  // last: its thread runs session() on the members above
 };
 
 // Median and p99 (nearest rank) on stdout and in the test's XML properties.
@@ -360,6 +358,60 @@ TEST(HeadTracker, SafetyPollCatchesASilentSubscription) {
     EXPECT_EQ(head->source, HeadSource::kPoll);
     ASSERT_TRUE(eventually([&] { return tracker.status().ws_failures >= 1; }));
     EXPECT_NE(tracker.status().last_error.find("stuck"), std::string::npos) << tracker.status().last_error;
+}
+
+// wss: the CA option reaches the WebSocket client; a subscription that
+// delivers and is then dropped is subscribed again over a new TLS connection.
+TEST(HeadTracker, WssSubscriptionReconnectsAfterTheServerDropsIt) {
+    const auto pki = test_util::make_test_pki();
+    const test_util::TempDir dir("tokensync-heads-wss");
+    auto devnet = start_devnet();
+    FakeNodeServer server(FakeNodeServer::Mode::kNotifyThenDrop, pki.server);
+    auto options = options_for(*devnet, false);
+    options.ws_url = server.url();
+    options.ws.tls_ca_file = pki.save_ca(dir.path());
+    HeadTracker tracker(options);
+    tracker.start();
+    const auto streamed = [&](uint64_t at_least) {
+        return eventually([&] {
+            const auto head = tracker.latest();
+            return head && head->source == HeadSource::kWebSocket && head->number >= at_least;
+        });
+    };
+    ASSERT_TRUE(streamed(101)) << tracker.status().last_error;
+    ASSERT_TRUE(streamed(102)) << tracker.status().last_error;  // from the second connection
+    EXPECT_GE(server.tls_handshakes(), 2);
+    EXPECT_GE(server.subscriptions(), 2);
+    const auto status = tracker.status();
+    EXPECT_GE(status.reconnects, 1u);
+    EXPECT_GE(status.ws_failures, 1u);
+    EXPECT_NE(status.last_error.find(fmt::format("127.0.0.1:{}", server.port())), std::string::npos)
+        << status.last_error;
+    EXPECT_EQ(status.last_error.find("SeCrEt"), std::string::npos) << status.last_error;
+    tracker.stop();
+}
+
+// Without the CA the certificate is refused and the tracker keeps polling.
+TEST(HeadTracker, UntrustedWssCertificateMeansPolling) {
+    const auto pki = test_util::make_test_pki();
+    auto devnet = start_devnet();
+    FakeNodeServer server(FakeNodeServer::Mode::kSilent, pki.server);
+    auto options = options_for(*devnet, false);
+    options.ws_url = server.url();
+    HeadTracker tracker(options);
+    tracker.start();
+    ASSERT_TRUE(eventually([&] { return tracker.status().ws_failures >= 2; })) << tracker.status().last_error;
+    devnet->mine();
+    ASSERT_TRUE(eventually([&] {
+        const auto head = tracker.latest();
+        return head && head->number == devnet->block_number() && head->source == HeadSource::kPoll;
+    }));
+    const auto status = tracker.status();
+    EXPECT_EQ(status.mode, HeadTrackerMode::kPolling);
+    EXPECT_NE(status.last_error.find("certificate verify failed"), std::string::npos) << status.last_error;
+    EXPECT_EQ(status.last_error.find("SeCrEt"), std::string::npos) << status.last_error;
+    EXPECT_EQ(server.subscriptions(), 0);
+    tracker.stop();
 }
 
 TEST(HeadTracker, SameHeadComparesNumbersAndKnownHashes) {

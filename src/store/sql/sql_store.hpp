@@ -47,6 +47,9 @@ class SqlStore final : public Store {
                        const std::function<void(const BalanceRow&)>& sink) override;
     void scan_tokens(ChainId chain, const core::Address& contract, std::size_t page_size,
                      const std::function<void(const Token&)>& sink) override;
+    std::vector<core::Uint256> missing_token_ids(ChainId chain, const core::Address& contract,
+                                                 const core::Uint256& first, const core::Uint256& end_exclusive,
+                                                 std::size_t limit) override;
     std::optional<std::string> get_state(std::string_view key) override;
     void set_state(std::string_view key, std::string_view json) override;
 
