@@ -66,6 +66,32 @@ TEST(Codec, HashesAndAddressesAreLowerHex) {
     EXPECT_EQ(sql::to_db(TokenStandard::kErc1155), "erc1155");
 }
 
+// The allocation-free forms the write path binds are the same text.
+TEST(Codec, StackTextMatchesTheStoredForm) {
+    auto a = *core::Address::from_hex("0x52908400098527886E0F7030069857D2E4169EE7");
+    EXPECT_EQ(sql::db_text(a).view(), "0x52908400098527886e0f7030069857d2e4169ee7");
+    EXPECT_EQ(sql::db_text(core::Address{}).view(), "0x" + std::string(40, '0'));
+    core::Hash32 h;
+    h.bytes[0] = 0xf0;
+    h.bytes[31] = 0x0b;
+    EXPECT_EQ(sql::db_text(h).view(), "0xf0" + std::string(60, '0') + "0b");
+    std::string buffer = "left over";
+    EXPECT_EQ(sql::db_text(core::Bytes{0xde, 0xad, 0x01}, buffer), "0xdead01");
+    EXPECT_EQ(sql::db_text(core::Bytes{}, buffer), "0x");
+
+    const core::Uint256 two_to_64 = core::Uint256{1}.wrapping_add(0xffffffffffffffffULL);
+    for (const sql::Dialect* d : {&sql::sqlite_dialect(), &sql::postgres_dialect()}) {
+        for (const core::Uint256& v :
+             {core::Uint256{0}, core::Uint256{1}, core::Uint256{0xffffffffffffffffULL}, two_to_64, max_u256()}) {
+            sql::U256Text text;
+            EXPECT_EQ(d->write_u256(v, text), d->encode_u256(v)) << d->name << " " << v.to_decimal();
+        }
+    }
+    sql::U256Text text;
+    EXPECT_EQ(sql::sqlite_dialect().write_u256(two_to_64, text), std::string(47, '0') + "10000000000000000");
+    EXPECT_EQ(sql::postgres_dialect().write_u256(two_to_64, text), "18446744073709551616");
+}
+
 TEST(Codec, CorruptColumnsThrow) {
     EXPECT_THROW(sql::read_address(std::string("0x12")), StoreError);
     EXPECT_THROW(sql::read_hash(std::string("zz")), StoreError);

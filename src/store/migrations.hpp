@@ -10,8 +10,8 @@
 namespace tokensync::store {
 
 // One step of the schema. Versions start at 1 and increase by one; `sql`
-// may hold several statements and the {u256}/{serial_key}/{json_value}/{json_args}
-// placeholders of Dialect::expand. A released migration is never edited:
+// may hold several statements and the {u256}/{serial_key}/{json_value}/{json_args}/
+// {without_rowid} placeholders of Dialect::expand. A released migration is never edited:
 // changes go in a new one.
 struct Migration {
     int version;

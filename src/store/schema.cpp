@@ -155,9 +155,191 @@ CREATE INDEX owners_by_owner ON owners (chain_id, contract, owner);
 CREATE INDEX owners_by_block ON owners (chain_id, block_number);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// The compact layout: the hot tables are keyed by where a log sits on the
+// chain, (chain, block, log index[, batch index]), so their primary key is
+// also the order rollback_above and the exports walk, and the separate
+// by-block indexes go. SQLite keeps every table with a composite key
+// WITHOUT ROWID (one B-tree per table instead of a rowid table plus a key
+// index). tokens.owner goes: the owners table is the one ERC-721 truth and
+// reads join it. ERC-721 transfers no longer move balances, so the balance
+// rows they made (tokens with an owner row and no ERC-1155 transfer) go too.
+// Each table is rebuilt (create, copy, drop, rename) with its rows kept.
+constexpr std::string_view kCompactLayout = R"sql(
+CREATE TABLE cursors_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    contract TEXT NOT NULL,
+    block_number BIGINT NOT NULL,
+    block_hash TEXT NOT NULL,
+    PRIMARY KEY (chain_id, contract)
+){without_rowid};
+INSERT INTO cursors_v3 (chain_id, contract, block_number, block_hash)
+    SELECT chain_id, contract, block_number, block_hash FROM cursors;
+DROP TABLE cursors;
+ALTER TABLE cursors_v3 RENAME TO cursors;
+
+CREATE TABLE blocks_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    block_number BIGINT NOT NULL,
+    block_hash TEXT NOT NULL,
+    parent_hash TEXT NOT NULL,
+    block_time BIGINT NOT NULL,
+    PRIMARY KEY (chain_id, block_number)
+){without_rowid};
+INSERT INTO blocks_v3 (chain_id, block_number, block_hash, parent_hash, block_time)
+    SELECT chain_id, block_number, block_hash, parent_hash, block_time FROM blocks;
+DROP TABLE blocks;
+ALTER TABLE blocks_v3 RENAME TO blocks;
+
+CREATE TABLE raw_events_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    block_number BIGINT NOT NULL,
+    log_index BIGINT NOT NULL,
+    tx_hash TEXT NOT NULL,
+    block_hash TEXT NOT NULL,
+    contract TEXT NOT NULL,
+    topic0 TEXT,
+    topic1 TEXT,
+    topic2 TEXT,
+    topic3 TEXT,
+    data TEXT NOT NULL,
+    PRIMARY KEY (chain_id, block_number, log_index)
+){without_rowid};
+INSERT INTO raw_events_v3 (chain_id, block_number, log_index, tx_hash, block_hash, contract,
+                           topic0, topic1, topic2, topic3, data)
+    SELECT chain_id, block_number, log_index, tx_hash, block_hash, contract, topic0, topic1, topic2, topic3, data
+    FROM raw_events;
+DROP TABLE raw_events;
+ALTER TABLE raw_events_v3 RENAME TO raw_events;
+
+CREATE TABLE tokens_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    contract TEXT NOT NULL,
+    token_id {u256} NOT NULL,
+    author TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('detected', 'generating', 'uploading', 'ready', 'revealed', 'failed')),
+    block_number BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (chain_id, contract, token_id)
+){without_rowid};
+INSERT INTO tokens_v3 (chain_id, contract, token_id, author, status, block_number, created_at, updated_at)
+    SELECT chain_id, contract, token_id, author, status, block_number, created_at, updated_at FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_v3 RENAME TO tokens;
+CREATE INDEX tokens_by_block ON tokens (chain_id, block_number);
+CREATE INDEX tokens_by_status ON tokens (status);
+
+CREATE TABLE mint_events_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    block_number BIGINT NOT NULL,
+    log_index BIGINT NOT NULL,
+    tx_hash TEXT NOT NULL,
+    contract TEXT NOT NULL,
+    token_id {u256} NOT NULL,
+    minter TEXT NOT NULL,
+    author TEXT,
+    PRIMARY KEY (chain_id, block_number, log_index)
+){without_rowid};
+INSERT INTO mint_events_v3 (chain_id, block_number, log_index, tx_hash, contract, token_id, minter, author)
+    SELECT chain_id, block_number, log_index, tx_hash, contract, token_id, minter, author FROM mint_events;
+DROP TABLE mint_events;
+ALTER TABLE mint_events_v3 RENAME TO mint_events;
+
+CREATE TABLE balances_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    contract TEXT NOT NULL,
+    token_id {u256} NOT NULL,
+    holder TEXT NOT NULL,
+    amount {u256} NOT NULL,
+    block_number BIGINT NOT NULL,
+    PRIMARY KEY (chain_id, contract, token_id, holder)
+){without_rowid};
+INSERT INTO balances_v3 (chain_id, contract, token_id, holder, amount, block_number)
+    SELECT b.chain_id, b.contract, b.token_id, b.holder, b.amount, b.block_number FROM balances b
+    WHERE NOT EXISTS (SELECT 1 FROM owners o WHERE o.chain_id = b.chain_id AND o.contract = b.contract
+                      AND o.token_id = b.token_id)
+       OR EXISTS (SELECT 1 FROM transfers t WHERE t.chain_id = b.chain_id AND t.contract = b.contract
+                  AND t.token_id = b.token_id AND t.standard = 'erc1155');
+DROP TABLE balances;
+ALTER TABLE balances_v3 RENAME TO balances;
+CREATE INDEX balances_by_holder ON balances (chain_id, holder);
+
+CREATE TABLE transfers_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    block_number BIGINT NOT NULL,
+    log_index BIGINT NOT NULL,
+    batch_index BIGINT NOT NULL,
+    tx_hash TEXT NOT NULL,
+    block_time BIGINT NOT NULL,
+    contract TEXT NOT NULL,
+    standard TEXT NOT NULL CHECK (standard IN ('erc721', 'erc1155')),
+    operator_address TEXT NOT NULL,
+    from_address TEXT NOT NULL,
+    to_address TEXT NOT NULL,
+    token_id {u256} NOT NULL,
+    amount {u256} NOT NULL,
+    PRIMARY KEY (chain_id, block_number, log_index, batch_index)
+){without_rowid};
+INSERT INTO transfers_v3 (chain_id, block_number, log_index, batch_index, tx_hash, block_time, contract, standard,
+                          operator_address, from_address, to_address, token_id, amount)
+    SELECT chain_id, block_number, log_index, batch_index, tx_hash, block_time, contract, standard,
+           operator_address, from_address, to_address, token_id, amount FROM transfers;
+DROP TABLE transfers;
+ALTER TABLE transfers_v3 RENAME TO transfers;
+CREATE INDEX transfers_by_token ON transfers (chain_id, contract, token_id);
+
+CREATE TABLE events_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    block_number BIGINT NOT NULL,
+    log_index BIGINT NOT NULL,
+    tx_hash TEXT NOT NULL,
+    block_time BIGINT NOT NULL,
+    contract TEXT NOT NULL,
+    event_name TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    topic0 TEXT NOT NULL,
+    {json_args},
+    PRIMARY KEY (chain_id, block_number, log_index)
+){without_rowid};
+INSERT INTO events_v3 (chain_id, block_number, log_index, tx_hash, block_time, contract, event_name, signature,
+                       topic0, args)
+    SELECT chain_id, block_number, log_index, tx_hash, block_time, contract, event_name, signature, topic0, args
+    FROM events;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE INDEX events_by_contract ON events (chain_id, contract, event_name);
+
+CREATE TABLE owners_v3 (
+    chain_id BIGINT NOT NULL REFERENCES chains (chain_id),
+    contract TEXT NOT NULL,
+    token_id {u256} NOT NULL,
+    owner TEXT NOT NULL,
+    block_number BIGINT NOT NULL,
+    log_index BIGINT NOT NULL,
+    PRIMARY KEY (chain_id, contract, token_id)
+){without_rowid};
+INSERT INTO owners_v3 (chain_id, contract, token_id, owner, block_number, log_index)
+    SELECT chain_id, contract, token_id, owner, block_number, log_index FROM owners;
+DROP TABLE owners;
+ALTER TABLE owners_v3 RENAME TO owners;
+CREATE INDEX owners_by_owner ON owners (chain_id, contract, owner);
+CREATE INDEX owners_by_block ON owners (chain_id, block_number);
+
+CREATE TABLE system_state_v3 (
+    state_key TEXT PRIMARY KEY,
+    {json_value},
+    updated_at BIGINT NOT NULL
+){without_rowid};
+INSERT INTO system_state_v3 (state_key, value, updated_at) SELECT state_key, value, updated_at FROM system_state;
+DROP TABLE system_state;
+ALTER TABLE system_state_v3 RENAME TO system_state;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "base schema", kBaseSchema},
     {2, "events and ERC-721 owners", kModuleTables},
+    {3, "compact layout", kCompactLayout},
 }};
 
 }  // namespace

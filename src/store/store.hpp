@@ -86,7 +86,7 @@ class Store {
     virtual std::vector<Author> list_authors() = 0;                          // ordered by wallet, case-insensitively
     virtual std::optional<Author> find_author(std::string_view wallet) = 0;  // any case
     virtual core::Uint256 get_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
-                                      const core::Address& holder) = 0;  // zero when none
+                                      const core::Address& holder) = 0;  // zero when none; ERC-721: 1 for the owner
     // Current ERC-721 owner from the latest stored transfer; nullopt when no
     // transfer of the token is stored or its latest one burned it.
     virtual std::optional<core::Address> get_owner(ChainId chain, const core::Address& contract,
@@ -99,17 +99,17 @@ class Store {
     // `sink` is called once per row while the store reads `page_size` rows per
     // query (keyset pagination), so memory stays bounded whatever the table
     // size. An exception thrown by `sink` stops the scan and propagates.
-    // Raw logs by (block, log index, transaction hash), each with its block's
+    // Raw logs by (block, log index), each with its block's
     // time (nullopt when the block row is missing).
     virtual void scan_raw_events(ChainId chain, const core::Address& contract, std::size_t page_size,
                                  const std::function<void(const RawEvent&, std::optional<int64_t>)>& sink) = 0;
-    // Transfers by (block, log index, batch index, transaction hash).
+    // Transfers by (block, log index, batch index).
     virtual void scan_transfers(ChainId chain, const core::Address& contract, std::size_t page_size,
                                 const std::function<void(const Transfer&)>& sink) = 0;
     // ERC-721 owners by token id (a burned token's owner is the zero address).
     virtual void scan_owners(ChainId chain, const core::Address& contract, std::size_t page_size,
                              const std::function<void(const OwnerRow&)>& sink) = 0;
-    // Balances by (token id, holder).
+    // Balances by (token id, holder); an ERC-721 token's owner holds 1.
     virtual void scan_balances(ChainId chain, const core::Address& contract, std::size_t page_size,
                                const std::function<void(const BalanceRow&)>& sink) = 0;
     // Tokens by token id.

@@ -6,10 +6,12 @@
 #include <cctype>
 #include <latch>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "core/hex.hpp"
 #include "store/migrations.hpp"
 #include "store/sql/connection.hpp"
 #include "test_util/postgres.hpp"
@@ -78,11 +80,12 @@ const Uint256 kMax = u256("11579208923731619542357098500868790785326998466564056
 
 Block block(uint64_t n) { return {n, hash(0xb1, n), hash(0xb1, n - 1), static_cast<int64_t>(1'700'000'000 + n)}; }
 
+// Its owner is what the ERC-721 owners table says: none here.
 Token token(const Uint256& id, uint64_t at_block) {
     return {.contract = kContract,
             .token_id = id,
             .author = "0xAuthor",
-            .owner = kAlice,
+            .owner = kZero,
             .status = TokenStatus::kDetected,
             .block_number = at_block,
             .created_at = 100,
@@ -211,6 +214,8 @@ TEST_P(StoreBehaviour, TwoConcurrentMigratorsApplyEachStepOnce) {
         std::string target = round == 0 ? url : fresh_url();
         MigrationResult results[2];
         auto errors = race_two_stores(target, [&](Store& store, int i) { results[i] = store.migrate(); });
+        EXPECT_EQ(errors[0], "");
+        EXPECT_EQ(errors[1], "");
         EXPECT_EQ(results[0].applied + results[1].applied, static_cast<int>(builtin_migrations().size()));
         EXPECT_EQ(results[0].version, kLatest);
         EXPECT_EQ(results[1].version, kLatest);
@@ -247,6 +252,135 @@ TEST_P(StoreBehaviour, LaterMigrationsApplyOnlyTheNewStepAndFailAtomically) {
     gap.push_back({kLatest + 3, "gap", "SELECT 1"});
     EXPECT_THROW(run_migrations(*conn, dialect, gap), StoreError);
     EXPECT_EQ(read_schema_version(*conn, dialect), kLatest + 1);
+}
+
+// A database written by a build that stopped at version 2 (before the
+// compact layout) keeps its rows through migration 3: every read returns
+// them, a replay of the batch that wrote them is a no-op, and rollback works
+// on the rebuilt tables. Its ERC-721 balance rows go (the owners table now
+// answers for them); ERC-1155 balances stay.
+TEST_P(StoreBehaviour, VersionTwoDatabaseUpgradesInPlaceWithItsRows) {
+    const std::string url = fresh_url();
+    const auto& dialect = sql::dialect_for(parse_database_url(url)->kind);
+    auto conn = sql::open_connection(*parse_database_url(url));
+    ASSERT_EQ(run_migrations(*conn, dialect, builtin_migrations().first(2)).version, 2);
+
+    const int64_t chain = static_cast<int64_t>(kChain);
+    const Block b = block(5);
+    const RawEvent raw = raw_event(5, 1);
+    const Transfer nft = transfer(5, 1, kZero, kBob, 1, 1, TokenStandard::kErc721);
+    const Transfer multi = transfer(5, 2, kZero, kAlice, 7, 40);
+    const MintEvent mint{.tx_hash = hash(0x7a, 5),
+                         .log_index = 1,
+                         .block_number = 5,
+                         .contract = kContract,
+                         .token_id = 1,
+                         .minter = kBob,
+                         .author = "0xAuthor"};
+    const EventRow event{.tx_hash = hash(0x7a, 5),
+                         .log_index = 3,
+                         .block_number = 5,
+                         .block_timestamp = b.timestamp,
+                         .contract = kContract,
+                         .event_name = "Note",
+                         .signature = "Note(string)",
+                         .topic0 = hash(0xe0, 9),
+                         .args_json = R"({"a":"1"})"};
+    auto u256 = [&](const Uint256& v) { return sql::Param{dialect.encode_u256(v)}; };
+    conn->execute("INSERT INTO chains (chain_id) VALUES (?)", {chain});
+    conn->execute("INSERT INTO cursors (chain_id, contract, block_number, block_hash) VALUES (?, ?, ?, ?)",
+                  {chain, kContract.lower_hex(), int64_t{5}, b.hash.hex()});
+    conn->execute(
+        "INSERT INTO blocks (chain_id, block_number, block_hash, parent_hash, block_time) VALUES (?, ?, ?, ?, ?)",
+        {chain, int64_t{5}, b.hash.hex(), b.parent_hash.hex(), b.timestamp});
+    conn->execute(
+        "INSERT INTO raw_events (chain_id, tx_hash, log_index, block_number, block_hash, contract, topic0, topic1,"
+        " topic2, topic3, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
+        {chain, raw.tx_hash.hex(), int64_t{1}, int64_t{5}, raw.block_hash.hex(), kContract.lower_hex(),
+         raw.topics[0].hex(), raw.topics[1].hex(), core::to_hex(raw.data)});
+    conn->execute(
+        "INSERT INTO tokens (chain_id, contract, token_id, author, owner, status, block_number, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, 'ready', 5, 100, 200)",
+        {chain, kContract.lower_hex(), u256(1), std::string("0xAuthor"), kBob.lower_hex()});
+    conn->execute(
+        "INSERT INTO mint_events (chain_id, tx_hash, log_index, block_number, contract, token_id, minter, author)"
+        " VALUES (?, ?, 1, 5, ?, ?, ?, '0xAuthor')",
+        {chain, mint.tx_hash.hex(), kContract.lower_hex(), u256(1), kBob.lower_hex()});
+    for (const Transfer& t : {nft, multi}) {
+        conn->execute(
+            "INSERT INTO transfers (chain_id, tx_hash, log_index, batch_index, block_number, block_time, contract,"
+            " standard, operator_address, from_address, to_address, token_id, amount)"
+            " VALUES (?, ?, ?, 0, 5, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {chain, t.tx_hash.hex(), static_cast<int64_t>(t.log_index), t.block_timestamp, kContract.lower_hex(),
+             std::string(t.standard == TokenStandard::kErc721 ? "erc721" : "erc1155"), t.operator_address.lower_hex(),
+             t.from.lower_hex(), t.to.lower_hex(), u256(t.token_id), u256(t.amount)});
+    }
+    for (const auto& [id, holder, amount] : {std::tuple{1, kBob, 1}, std::tuple{7, kAlice, 40}}) {
+        conn->execute(
+            "INSERT INTO balances (chain_id, contract, token_id, holder, amount, block_number)"
+            " VALUES (?, ?, ?, ?, ?, 5)",
+            {chain, kContract.lower_hex(), u256(static_cast<uint64_t>(id)), holder.lower_hex(),
+             u256(static_cast<uint64_t>(amount))});
+    }
+    conn->execute(
+        "INSERT INTO owners (chain_id, contract, token_id, owner, block_number, log_index) VALUES (?, ?, ?, ?, 5, 1)",
+        {chain, kContract.lower_hex(), u256(1), kBob.lower_hex()});
+    conn->execute(
+        "INSERT INTO events (chain_id, tx_hash, log_index, block_number, block_time, contract, event_name,"
+        " signature, topic0, args) VALUES (?, ?, 3, 5, ?, ?, 'Note', 'Note(string)', ?, ?)",
+        {chain, event.tx_hash.hex(), event.block_timestamp, kContract.lower_hex(), event.topic0.hex(),
+         event.args_json});
+    conn->execute("INSERT INTO system_state (state_key, value, updated_at) VALUES ('note', '[1, 2]', 9)", {});
+    conn.reset();
+
+    auto store = open_store(url);
+    EXPECT_EQ(store->schema_version(), 2);
+    EXPECT_EQ(store->migrate().applied, 1);
+    EXPECT_EQ(store->schema_version(), kLatest);
+
+    EXPECT_EQ(store->get_cursor(kChain, kContract), (Cursor{kContract, 5, b.hash}));
+    EXPECT_EQ(store->block_hash(kChain, 5), b.hash);
+    Token expected_token = token(1, 5);
+    expected_token.owner = kBob;  // from the owners row
+    expected_token.status = TokenStatus::kReady;
+    EXPECT_EQ(store->get_token(kChain, kContract, 1), expected_token);
+    EXPECT_EQ(store->get_owner(kChain, kContract, 1), kBob);
+    EXPECT_EQ(store->get_balance(kChain, kContract, 7, kAlice), Uint256{40});
+    EXPECT_EQ(store->get_balance(kChain, kContract, 1, kBob), Uint256{1});
+    EXPECT_EQ(store->get_event(kChain, event.tx_hash, 3), event);
+    EXPECT_EQ(store->get_state("note"), "[1, 2]");
+    std::vector<RawEvent> raws;
+    store->scan_raw_events(kChain, kContract, 10, [&](const RawEvent& e, std::optional<int64_t> time) {
+        raws.push_back(e);
+        EXPECT_EQ(time, b.timestamp);
+    });
+    EXPECT_EQ(raws, std::vector<RawEvent>{raw});
+    std::vector<Transfer> transfers;
+    store->scan_transfers(kChain, kContract, 1, [&](const Transfer& t) { transfers.push_back(t); });
+    EXPECT_EQ(transfers, (std::vector<Transfer>{nft, multi}));
+    std::vector<BalanceRow> balances;
+    store->scan_balances(kChain, kContract, 1, [&](const BalanceRow& r) { balances.push_back(r); });
+    EXPECT_EQ(balances, (std::vector<BalanceRow>{{1, kBob, 1, 5}, {7, kAlice, 40, 5}}));  // no row twice
+
+    ChangeSet replay;
+    replay.chain_id = kChain;
+    replay.blocks = {b};
+    replay.raw_events = {raw};
+    replay.tokens = {token(1, 5)};
+    replay.mint_events = {mint};
+    replay.transfers = {nft, multi};
+    replay.events = {event};
+    EXPECT_TRUE(store->apply(replay).nothing_new());
+    EXPECT_EQ(store->get_balance(kChain, kContract, 7, kAlice), Uint256{40});
+
+    RollbackResult r = store->rollback_above(kChain, 4);
+    EXPECT_EQ(r.transfers, 2u);
+    EXPECT_EQ(r.raw_events, 1u);
+    EXPECT_EQ(r.tokens, 1u);
+    EXPECT_EQ(r.owners, 1u);
+    EXPECT_EQ(store->get_balance(kChain, kContract, 7, kAlice), Uint256{0});
+    EXPECT_EQ(store->get_owner(kChain, kContract, 1), std::nullopt);
+    EXPECT_EQ(store->get_event(kChain, event.tx_hash, 3), std::nullopt);
 }
 
 // ---- the write path ----
@@ -288,7 +422,9 @@ TEST_P(StoreBehaviour, ConcurrentWritersNeverLoseABalanceUpdate) {
         for (int i = 0; i < kBatches; ++i) {
             ChangeSet c;
             c.chain_id = kChain;
-            Transfer mint = transfer(100 + static_cast<uint64_t>(i), 0, kZero, kAlice, 1, 1);
+            // Two logs of one block: a log is known by (block, log index).
+            Transfer mint =
+                transfer(100 + static_cast<uint64_t>(i), static_cast<uint64_t>(writer), kZero, kAlice, 1, 1);
             mint.tx_hash = hash(static_cast<uint8_t>(0x10 + writer), static_cast<uint64_t>(i));
             c.transfers = {mint};
             store.apply(c);
@@ -309,7 +445,7 @@ TEST_P(StoreBehaviour, EachTableIsUniqueOnItsKey) {
     event.data = {0x01};
     again.raw_events = {event, raw_event(1, 2)};  // (tx, 2) is new
     Token t = token(1, 1);
-    t.owner = kBob;
+    t.owner = kBob;  // not stored: owners come from ERC-721 transfers
     again.tokens = {t, token(2, 1)};
     Token other_contract = token(1, 1);
     other_contract.contract = address(2);
@@ -329,7 +465,7 @@ TEST_P(StoreBehaviour, EachTableIsUniqueOnItsKey) {
     EXPECT_EQ(r.mint_events, (RowCounts{0, 0, 1}));
     EXPECT_EQ(r.transfers, (RowCounts{1, 0, 1}));
     EXPECT_EQ(r.blocks, (RowCounts{0, 0, 1}));
-    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, kAlice);
+    EXPECT_EQ(store_->get_token(kChain, kContract, 1)->owner, kZero);
     EXPECT_EQ(store_->count_tokens(kChain, kContract), 2u);
     EXPECT_EQ(store_->count_tokens(kChain, address(2)), 1u);
     EXPECT_EQ(store_->get_balance(kChain, kContract, 1, kBob), Uint256{9});  // only batch index 1 was new
@@ -659,7 +795,7 @@ TEST_P(StoreBehaviour, EventsAreStoredOnceWithTheirJsonAsGiven) {
 
 TEST_P(StoreBehaviour, Erc721OwnerFollowsTheLatestTransfer) {
     const Address carol = address(0xc0);
-    ChangeSet mint = full_batch(1);  // token 1 with owner kAlice in its row
+    ChangeSet mint = full_batch(1);  // token 1's row
     mint.transfers = {transfer(1, 1, kZero, kBob, 1, 1, TokenStandard::kErc721)};
     EXPECT_EQ(store_->get_owner(kChain, kContract, 1), std::nullopt);
     store_->apply(mint);
@@ -709,12 +845,19 @@ TEST_P(StoreBehaviour, TokenRowStoredAfterItsTransfersTakesTheirOwner) {
     transfers.chain_id = kChain;
     transfers.transfers = {transfer(1, 0, kZero, kBob, kMax, 1, TokenStandard::kErc721)};
     store_->apply(transfers);
+    // An ERC-721 transfer writes no balance row; reads of balances see the owner.
+    EXPECT_EQ(raw_connection()->query("SELECT count(*) FROM balances", {}).at(0).at(0), "0");
+    EXPECT_EQ(store_->get_balance(kChain, kContract, kMax, kBob), Uint256{1});
+    EXPECT_EQ(store_->get_balance(kChain, kContract, kMax, kAlice), Uint256{0});
+    std::vector<BalanceRow> balances;
+    store_->scan_balances(kChain, kContract, 10, [&](const BalanceRow& r) { balances.push_back(r); });
+    EXPECT_EQ(balances, (std::vector<BalanceRow>{{kMax, kBob, 1, 1}}));
     ChangeSet found;  // e.g. recovery, which knows the author but not the owner
     found.chain_id = kChain;
     found.tokens = {token(kMax, 1), token(2, 1)};
     store_->apply(found);
     EXPECT_EQ(store_->get_token(kChain, kContract, kMax)->owner, kBob);
-    EXPECT_EQ(store_->get_token(kChain, kContract, 2)->owner, kAlice);  // no transfer: as given
+    EXPECT_EQ(store_->get_token(kChain, kContract, 2)->owner, kZero);  // no transfer: no owner
 }
 
 TEST_P(StoreBehaviour, RollbackAboveRecomputesErc721Owners) {

@@ -59,7 +59,7 @@ struct Token {
     core::Address contract;
     core::Uint256 token_id;
     std::optional<std::string> author;  // wallet of the prompt author
-    core::Address owner;
+    core::Address owner;                // read from the ERC-721 owners (zero when none); not stored with the token
     TokenStatus status = TokenStatus::kDetected;
     uint64_t block_number = 0;  // block that created the row (0 when found off-chain)
     int64_t created_at = 0;     // unix seconds
@@ -84,10 +84,11 @@ enum class TokenStandard { kErc721, kErc1155 };
 
 // One token movement. An ERC-1155 TransferBatch log becomes one Transfer per
 // id, told apart by batch_index (0 for single transfers). Inserting a new
-// transfer moves `amount` from `from` to `to` in the balances; the zero
-// address on either side is a mint or a burn and has no balance. A new
-// ERC-721 transfer that is the token's latest by (block, log index) also
-// makes `to` its current owner (Store::get_owner, tokens.owner).
+// ERC-1155 transfer moves `amount` from `from` to `to` in the balances; the
+// zero address on either side is a mint or a burn and has no balance. A new
+// ERC-721 transfer that is the token's latest by (block, log index) makes
+// `to` its current owner instead (Store::get_owner, Token::owner), and the
+// owner is what reads of an ERC-721 balance see (one token).
 struct Transfer {
     core::Hash32 tx_hash;
     uint64_t log_index = 0;

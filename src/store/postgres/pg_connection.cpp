@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "store/postgres/pg_row_writer.hpp"
 #include "store/store.hpp"
 
 namespace tokensync::store::postgres {
@@ -61,7 +62,7 @@ void PgConnection::exec_script(const std::string& sql) {
     if (!result || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) fail(result.get());
 }
 
-ResultHandle PgConnection::run(const std::string& sql, const sql::Params& params) {
+ResultHandle PgConnection::exec_prepared(const std::string& sql, std::span<const char* const> values) {
     auto it = statements_.find(sql);
     if (it == statements_.end()) {
         // Prepared statements live for the session and survive a rolled
@@ -71,6 +72,24 @@ ResultHandle PgConnection::run(const std::string& sql, const sql::Params& params
         if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) fail(prepared.get());
         it = statements_.emplace(sql, std::move(name)).first;
     }
+    ResultHandle result{PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(values.size()), values.data(),
+                                       nullptr, nullptr, 0)};
+    auto status = PQresultStatus(result.get());
+    if (!result || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) fail(result.get());
+    return result;
+}
+
+sql::RowWriter& PgConnection::row_writer(const sql::RowStatement& statement) {
+    std::string sql = PgRowWriter::statement_sql(statement);
+    auto it = writers_.find(sql);
+    if (it == writers_.end()) {
+        auto writer = std::make_unique<PgRowWriter>(*this, sql, statement);
+        it = writers_.emplace(std::move(sql), std::move(writer)).first;
+    }
+    return *it->second;
+}
+
+ResultHandle PgConnection::run(const std::string& sql, const sql::Params& params) {
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size(), nullptr);
     for (size_t i = 0; i < params.size(); ++i) {
@@ -81,11 +100,7 @@ ResultHandle PgConnection::run(const std::string& sql, const sql::Params& params
             values[i] = s->c_str();
         }
     }
-    ResultHandle result{PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(params.size()), values.data(),
-                                       nullptr, nullptr, 0)};
-    auto status = PQresultStatus(result.get());
-    if (!result || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) fail(result.get());
-    return result;
+    return exec_prepared(sql, values);
 }
 
 int64_t PgConnection::execute(const std::string& sql, const sql::Params& params) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -35,9 +36,14 @@ class PgConnection final : public sql::Connection {
     void exec_script(const std::string& sql) override;
     int64_t execute(const std::string& sql, const sql::Params& params) override;
     std::vector<sql::Row> query(const std::string& sql, const sql::Params& params) override;
+    sql::RowWriter& row_writer(const sql::RowStatement& statement) override;
     void begin_write() override;
     void commit() override;
     void rollback() noexcept override;
+
+    // Runs `sql` (prepared once per session) with text parameters, a null
+    // pointer being NULL; throws StoreError unless it succeeds.
+    ResultHandle exec_prepared(const std::string& sql, std::span<const char* const> values);
 
   private:
     ResultHandle run(const std::string& sql, const sql::Params& params);
@@ -45,7 +51,8 @@ class PgConnection final : public sql::Connection {
 
     std::string where_;  // "host:port/db", for messages
     ConnHandle conn_;
-    std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
+    std::unordered_map<std::string, std::string> statements_;                   // SQL text -> prepared name
+    std::unordered_map<std::string, std::unique_ptr<sql::RowWriter>> writers_;  // keyed by SQL text
 };
 
 }  // namespace tokensync::store::postgres

@@ -75,9 +75,7 @@ void BalanceBook::store() {
             gone.push_back(&e);
         }
     }
-    DeleteMatching del = delete_matching(
-        dialect_, "balances",
-        "t.chain_id = ? AND t.contract = k.column1 AND t.token_id = k.column2 AND t.holder = k.column3");
+    DeleteMatching del = delete_matching(dialect_, "balances", {"contract", "token_id", "holder"});
     execute_chunks(conn_, dialect_, MultiRow{del.head, "tut", del.tail}, std::span<const Entry* const>(gone), {},
                    {to_db_int(chain_)}, [](const Entry* e, Params& p) {
                        p.emplace_back(e->contract_db);

@@ -109,14 +109,22 @@ Params row_params(const Dialect& dialect, size_t columns, Params values) {
     return out;
 }
 
-DeleteMatching delete_matching(const Dialect& dialect, std::string_view table, std::string_view match) {
-    if (dialect.delete_using) {
-        return {fmt::format("DELETE FROM {} t USING (", table), fmt::format(") AS k WHERE {}", match)};
+DeleteMatching delete_matching(const Dialect& dialect, std::string_view table,
+                               std::initializer_list<std::string_view> key_columns) {
+    std::string names;
+    std::string match;
+    size_t n = 0;
+    for (std::string_view c : key_columns) {
+        names += fmt::format("{}{}", n == 0 ? "" : ", ", c);
+        match += fmt::format(" AND t.{} = k.column{}", c, ++n);
     }
-    // SQLite plans `(a, b) IN (VALUES ...)` as a scan; a join on the key
-    // inside a rowid sub-select uses the primary key.
-    return {fmt::format("DELETE FROM {} WHERE rowid IN (SELECT t.rowid FROM (", table),
-            fmt::format(") AS k JOIN {} t ON {})", table, match)};
+    if (dialect.delete_using) {
+        return {fmt::format("DELETE FROM {} t USING (", table), fmt::format(") AS k WHERE t.chain_id = ?{}", match)};
+    }
+    // SQLite seeks the whole primary key for `(a, b) IN (SELECT ...) AND
+    // chain_id = ?`; with the chain inside the row value it seeks the chain
+    // only and scans its rows.
+    return {fmt::format("DELETE FROM {} WHERE ({}) IN (SELECT * FROM (", table, names), ") AS k) AND chain_id = ?"};
 }
 
 }  // namespace tokensync::store::sql

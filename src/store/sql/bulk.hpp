@@ -93,13 +93,15 @@ std::vector<Row> query_chunks(Connection& conn, const Dialect& dialect, const Mu
     return rows;
 }
 
-// The head and tail of a DELETE of the rows of `table` (aliased t) that
-// match a row source (aliased k) on `match`, planned as index look-ups on
-// both back-ends.
+// The head and tail of a DELETE of the rows of `table` whose primary key is
+// (chain_id, `key_columns`...): the rows give the key columns after the
+// chain, and the chain goes as the one parameter after the rows. Planned as
+// primary key look-ups on both back-ends.
 struct DeleteMatching {
     std::string head;
     std::string tail;
 };
-DeleteMatching delete_matching(const Dialect& dialect, std::string_view table, std::string_view match);
+DeleteMatching delete_matching(const Dialect& dialect, std::string_view table,
+                               std::initializer_list<std::string_view> key_columns);
 
 }  // namespace tokensync::store::sql

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/postgres/pg_row_writer.hpp"
 #include "store/store.hpp"
 
 namespace tokensync::store::sql {
@@ -28,6 +29,17 @@ TEST(Bulk, PostgresSendsOneArrayPerColumn) {
               " CAST(? AS NUMERIC(78, 0)[])) AS u(column1, column2, column3) ON CONFLICT DO NOTHING");
     Params arrays = row_params(d, 3, {int64_t{-7}, std::string(R"(a"b\c)"), nullptr, int64_t{8}, std::string{}, "9"});
     EXPECT_EQ(arrays, (Params{"{-7,8}", R"({"a\"b\\c",""})", R"({NULL,"9"})"}));
+}
+
+TEST(Bulk, PostgresRowWriterSendsArraysAndReturnsTheKey) {
+    constexpr RowColumn kColumns[] = {{"chain_id", 'i'}, {"block_number", 'i'}, {"tx_hash", 't'}, {"amount", 'u'}};
+    constexpr size_t kKey[] = {1};
+    const RowStatement statement{"t", kColumns, " ON CONFLICT DO NOTHING", kKey};
+    EXPECT_EQ(statement.head(), "INSERT INTO t (chain_id, block_number, tx_hash, amount) ");
+    EXPECT_EQ(postgres::PgRowWriter::statement_sql(statement),
+              "INSERT INTO t (chain_id, block_number, tx_hash, amount) SELECT * FROM unnest(CAST(? AS BIGINT[]),"
+              " CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS NUMERIC(78, 0)[]))"
+              " AS u(column1, column2, column3, column4) ON CONFLICT DO NOTHING RETURNING block_number");
 }
 
 TEST(Bulk, SqliteSendsValuesRows) {

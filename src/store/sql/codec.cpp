@@ -36,6 +36,18 @@ int64_t to_db_int(uint64_t v) {
 std::string to_db(const core::Address& a) { return a.lower_hex(); }
 std::string to_db(const core::Hash32& h) { return h.hex(); }
 
+std::string_view db_text(core::ByteView bytes, std::string& buffer) {
+    constexpr std::string_view kDigits = "0123456789abcdef";
+    buffer.resize(2 + 2 * bytes.size());
+    buffer[0] = '0';
+    buffer[1] = 'x';
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        buffer[2 + 2 * i] = kDigits[bytes[i] >> 4];
+        buffer[3 + 2 * i] = kDigits[bytes[i] & 0x0f];
+    }
+    return buffer;
+}
+
 std::string_view to_db(TokenStandard s) noexcept { return s == TokenStandard::kErc1155 ? "erc1155" : "erc721"; }
 
 const std::string& not_null(const Value& v) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/database_url.hpp"
+#include "store/sql/row_writer.hpp"
 
 namespace tokensync::store::sql {
 
@@ -28,6 +29,9 @@ class Connection {
     // Returns the number of rows changed.
     virtual int64_t execute(const std::string& sql, const Params& params) = 0;
     virtual std::vector<Row> query(const std::string& sql, const Params& params) = 0;
+    // The writer of `statement` (row_writer.hpp), kept by the connection
+    // from call to call; valid until the connection goes.
+    virtual RowWriter& row_writer(const RowStatement& statement) = 0;
 
     // Opens a transaction that waits for, then excludes, every other writer
     // of the same database (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory

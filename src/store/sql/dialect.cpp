@@ -1,5 +1,8 @@
 #include "store/sql/dialect.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "core/hex.hpp"
@@ -16,7 +19,28 @@ core::Uint256 hex64_decode(std::string_view text) {
     return core::Uint256::from_be_bytes(*bytes);
 }
 
+std::string_view hex64_write(const core::Uint256& v, U256Text& out) {
+    constexpr std::string_view kDigits = "0123456789abcdef";
+    size_t at = 0;
+    for (size_t limb = 4; limb-- > 0;) {
+        const uint64_t bits = v.limbs()[limb];
+        for (int shift = 60; shift >= 0; shift -= 4)
+            out[at++] = kDigits[(bits >> shift) & 0x0f];
+    }
+    return {out.data(), 64};
+}
+
 std::string decimal_encode(const core::Uint256& v) { return v.to_decimal(); }
+
+std::string_view decimal_write(const core::Uint256& v, U256Text& out) {
+    if (v.fits_u64()) {
+        auto [end, ec] = std::to_chars(out.data(), out.data() + out.size(), v.low64());
+        return {out.data(), static_cast<size_t>(end - out.data())};
+    }
+    const std::string text = v.to_decimal();  // rare: ids and amounts of 2^64 and above
+    std::copy(text.begin(), text.end(), out.begin());
+    return {out.data(), text.size()};
+}
 
 core::Uint256 decimal_decode(std::string_view text) {
     auto v = core::Uint256::from_decimal(text);
@@ -38,6 +62,7 @@ std::string Dialect::expand(std::string_view schema) const {
     replace_all(out, "{serial_key}", serial_key);
     replace_all(out, "{json_value}", json_value);
     replace_all(out, "{json_args}", json_args);
+    replace_all(out, "{without_rowid}", without_rowid);
     return out;
 }
 
@@ -48,6 +73,7 @@ const Dialect& sqlite_dialect() {
         .serial_key = "INTEGER PRIMARY KEY AUTOINCREMENT",
         .json_value = "value TEXT NOT NULL CHECK (json_valid(value))",
         .json_args = "args TEXT NOT NULL CHECK (json_valid(args))",
+        .without_rowid = " WITHOUT ROWID",
         .table_exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
         .u256_param = "?",
         .max_params = 32'766,  // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32
@@ -55,6 +81,7 @@ const Dialect& sqlite_dialect() {
         .array_params = false,
         .encode_u256 = hex64_encode,
         .decode_u256 = hex64_decode,
+        .write_u256 = hex64_write,
     };
     return d;
 }
@@ -68,6 +95,7 @@ const Dialect& postgres_dialect() {
         // as SQLite keeps it.
         .json_value = "value JSON NOT NULL",
         .json_args = "args JSON NOT NULL",
+        .without_rowid = "",
         .table_exists =
             "SELECT count(*) FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_name = ?",
@@ -77,6 +105,7 @@ const Dialect& postgres_dialect() {
         .array_params = true,
         .encode_u256 = decimal_encode,
         .decode_u256 = decimal_decode,
+        .write_u256 = decimal_write,
     };
     return d;
 }

@@ -72,14 +72,11 @@ class SqlStore final : public Store {
                                                   RowCounts& counts);
     void insert_events(ChainId chain, const std::vector<EventRow>& events, RowCounts& counts);
     void write_cursor(ChainId chain, const Cursor& c);
-    // Moves the balances of newly stored transfers, in order.
+    // Moves the balances of newly stored ERC-1155 transfers, in order.
     void move_balances(ChainId chain, const std::vector<const Transfer*>& fresh);
     // Makes a newly stored ERC-721 transfer the token's owner if it is the
     // latest one seen (backfill chunks may arrive out of order).
     void move_owners(ChainId chain, const std::vector<const Transfer*>& fresh);
-    // Sets tokens.owner from the owners table for these tokens (those with
-    // an owner row).
-    void copy_owners_to_tokens(ChainId chain, const std::vector<TokenKey>& keys);
 
     // Parts of rollback_above(): reverses the balance moves of the transfers
     // above `block`; sets the owner of each token to its latest stored
@@ -89,6 +86,7 @@ class SqlStore final : public Store {
 
     std::unique_ptr<Connection> conn_;
     const Dialect& dialect_;
+    std::string text_buffer_;  // raw event data as text, reused from row to row
 };
 
 }  // namespace tokensync::store::sql

@@ -62,13 +62,13 @@ void SqlStore::scan_raw_events(ChainId chain, const core::Address& contract, std
             " e.data, b.block_time FROM raw_events e"
             " LEFT JOIN blocks b ON b.chain_id = e.chain_id AND b.block_number = e.block_number"
             " WHERE e.chain_id = ? AND e.contract = ?",
-        .after = "(e.block_number, e.log_index, e.tx_hash) > (?, ?, ?)",
-        .order = "e.block_number, e.log_index, e.tx_hash",
+        .after = "(e.block_number, e.log_index) > (?, ?)",
+        .order = "e.block_number, e.log_index",
     };
     run_scan(
         *conn_, scan, where_contract(chain, contract), page_size,
         [](const Row& r) {
-            return Params{read_i64(r[0]), read_i64(r[1]), not_null(r[2])};
+            return Params{read_i64(r[0]), read_i64(r[1])};
         },
         [&](const Row& r) {
             RawEvent e{
@@ -92,13 +92,13 @@ void SqlStore::scan_transfers(ChainId chain, const core::Address& contract, std:
         .select =
             "SELECT block_number, log_index, batch_index, tx_hash, block_time, standard, operator_address,"
             " from_address, to_address, token_id, amount FROM transfers WHERE chain_id = ? AND contract = ?",
-        .after = "(block_number, log_index, batch_index, tx_hash) > (?, ?, ?, ?)",
-        .order = "block_number, log_index, batch_index, tx_hash",
+        .after = "(block_number, log_index, batch_index) > (?, ?, ?)",
+        .order = "block_number, log_index, batch_index",
     };
     run_scan(
         *conn_, scan, where_contract(chain, contract), page_size,
         [](const Row& r) {
-            return Params{read_i64(r[0]), read_i64(r[1]), read_i64(r[2]), not_null(r[3])};
+            return Params{read_i64(r[0]), read_i64(r[1]), read_i64(r[2])};
         },
         [&](const Row& r) {
             sink(Transfer{
@@ -141,8 +141,15 @@ void SqlStore::scan_owners(ChainId chain, const core::Address& contract, std::si
 
 void SqlStore::scan_balances(ChainId chain, const core::Address& contract, std::size_t page_size,
                              const std::function<void(const BalanceRow&)>& sink) {
+    // ERC-721 holdings are owners rows, read as balances of one (a burned
+    // token's zero owner holds nothing).
     const KeysetScan scan{
-        .select = "SELECT token_id, holder, amount, block_number FROM balances WHERE chain_id = ? AND contract = ?",
+        .select =
+            fmt::format("SELECT token_id, holder, amount, block_number FROM ("
+                        "SELECT chain_id, contract, token_id, holder, amount, block_number FROM balances UNION ALL "
+                        "SELECT chain_id, contract, token_id, owner, '{}', block_number FROM owners WHERE owner <> '{}'"
+                        ") AS b WHERE chain_id = ? AND contract = ?",
+                        dialect_.encode_u256(1), to_db(core::Address{})),
         .after = fmt::format("(token_id, holder) > ({}, ?)", dialect_.u256_param),
         .order = "token_id, holder",
     };
@@ -165,10 +172,11 @@ void SqlStore::scan_tokens(ChainId chain, const core::Address& contract, std::si
                            const std::function<void(const Token&)>& sink) {
     const KeysetScan scan{
         .select =
-            "SELECT token_id, author, owner, status, block_number, created_at, updated_at FROM tokens"
-            " WHERE chain_id = ? AND contract = ?",
-        .after = fmt::format("token_id > {}", dialect_.u256_param),
-        .order = "token_id",
+            "SELECT t.token_id, t.author, o.owner, t.status, t.block_number, t.created_at, t.updated_at FROM tokens t"
+            " LEFT JOIN owners o ON o.chain_id = t.chain_id AND o.contract = t.contract AND o.token_id = t.token_id"
+            " WHERE t.chain_id = ? AND t.contract = ?",
+        .after = fmt::format("t.token_id > {}", dialect_.u256_param),
+        .order = "t.token_id",
     };
     run_scan(
         *conn_, scan, where_contract(chain, contract), page_size, [](const Row& r) { return Params{not_null(r[0])}; },
@@ -177,7 +185,7 @@ void SqlStore::scan_tokens(ChainId chain, const core::Address& contract, std::si
                 .contract = contract,
                 .token_id = dialect_.decode_u256(not_null(r[0])),
                 .author = r[1],
-                .owner = read_address(r[2]),
+                .owner = r[2] ? read_address(r[2]) : core::Address{},
                 .status = read_status(r[3]),
                 .block_number = read_u64(r[4]),
                 .created_at = read_i64(r[5]),

@@ -26,9 +26,11 @@ std::optional<core::Hash32> SqlStore::block_hash(ChainId chain, uint64_t number)
 }
 
 std::optional<Token> SqlStore::get_token(ChainId chain, const core::Address& contract, const core::Uint256& token_id) {
+    // A token's owner is its owners row (the zero address when none).
     auto rows = conn_->query(
-        "SELECT author, owner, status, block_number, created_at, updated_at FROM tokens "
-        "WHERE chain_id = ? AND contract = ? AND token_id = ?",
+        "SELECT t.author, o.owner, t.status, t.block_number, t.created_at, t.updated_at FROM tokens t"
+        " LEFT JOIN owners o ON o.chain_id = t.chain_id AND o.contract = t.contract AND o.token_id = t.token_id"
+        " WHERE t.chain_id = ? AND t.contract = ? AND t.token_id = ?",
         {to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id)});
     if (rows.empty()) return std::nullopt;
     const Row& r = rows[0];
@@ -36,7 +38,7 @@ std::optional<Token> SqlStore::get_token(ChainId chain, const core::Address& con
         .contract = contract,
         .token_id = token_id,
         .author = r[0],
-        .owner = read_address(r[1]),
+        .owner = r[1] ? read_address(r[1]) : core::Address{},
         .status = read_status(r[2]),
         .block_number = read_u64(r[3]),
         .created_at = read_i64(r[4]),
@@ -67,11 +69,19 @@ std::optional<Author> SqlStore::find_author(std::string_view wallet) {
 
 core::Uint256 SqlStore::get_balance(ChainId chain, const core::Address& contract, const core::Uint256& token_id,
                                     const core::Address& holder) {
+    // An ERC-721 token has no balance rows: its owner holds one of it.
+    const Param chain_param = to_db_int(chain);
+    const std::string contract_db = to_db(contract);
+    const std::string token_db = dialect_.encode_u256(token_id);
+    const std::string holder_db = to_db(holder);
     auto rows =
         conn_->query("SELECT amount FROM balances WHERE chain_id = ? AND contract = ? AND token_id = ? AND holder = ?",
-                     {to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id), to_db(holder)});
-    if (rows.empty()) return core::Uint256{};
-    return dialect_.decode_u256(not_null(rows[0][0]));
+                     {chain_param, contract_db, token_db, holder_db});
+    if (!rows.empty()) return dialect_.decode_u256(not_null(rows[0][0]));
+    if (holder.is_zero()) return core::Uint256{};
+    rows = conn_->query("SELECT 1 FROM owners WHERE chain_id = ? AND contract = ? AND token_id = ? AND owner = ?",
+                        {chain_param, contract_db, token_db, holder_db});
+    return rows.empty() ? core::Uint256{} : core::Uint256{1};
 }
 
 std::optional<core::Address> SqlStore::get_owner(ChainId chain, const core::Address& contract,

@@ -45,10 +45,12 @@ RollbackResult SqlStore::rollback_above(ChainId chain, uint64_t block) {
 
 void SqlStore::undo_balances(ChainId chain, uint64_t block) {
     // Newest first, so no balance dips below zero on the way; every balance
-    // touched records the rollback height.
+    // touched records the rollback height. ERC-721 transfers have no
+    // balances (their owners are recomputed).
     auto moved = conn_->query(
         "SELECT contract, token_id, from_address, to_address, amount FROM transfers "
-        "WHERE chain_id = ? AND block_number > ? ORDER BY block_number DESC, log_index DESC, batch_index DESC",
+        "WHERE chain_id = ? AND block_number > ? AND standard = 'erc1155'"
+        " ORDER BY block_number DESC, log_index DESC, batch_index DESC",
         {to_db_int(chain), to_db_int(block)});
     constexpr size_t kNone = SIZE_MAX;
     BalanceBook book(*conn_, dialect_, chain);
@@ -104,8 +106,8 @@ void SqlStore::recompute_owners(ChainId chain, const std::vector<TokenKey>& toke
         }
     }
 
-    // With no transfer left the token has no known owner; a token row that
-    // survives (created at or below the rollback height) shows the zero address.
+    // With no transfer left the token has no known owner (its owners row
+    // goes; a token row that survives shows the zero address).
     std::vector<TokenKey> orphaned;
     std::vector<std::pair<const TokenKey*, const Latest*>> owned;
     for (const TokenKey& k : tokens) {
@@ -116,8 +118,7 @@ void SqlStore::recompute_owners(ChainId chain, const std::vector<TokenKey>& toke
             owned.emplace_back(&k, &it->second);
         }
     }
-    DeleteMatching del =
-        delete_matching(dialect_, "owners", "t.chain_id = ? AND t.contract = k.column1 AND t.token_id = k.column2");
+    DeleteMatching del = delete_matching(dialect_, "owners", {"contract", "token_id"});
     execute_chunks(*conn_, dialect_, MultiRow{del.head, "tu", del.tail}, std::span<const TokenKey>(orphaned), {},
                    {chain_param}, [](const TokenKey& k, Params& p) {
                        p.emplace_back(k.contract);
@@ -133,15 +134,6 @@ void SqlStore::recompute_owners(ChainId chain, const std::vector<TokenKey>& toke
             p.insert(p.end(), {chain_param, o.first->contract, o.first->token_id, o.second->owner,
                                to_db_int(o.second->block_number), to_db_int(o.second->log_index)});
         });
-    execute_chunks(
-        *conn_, dialect_,
-        MultiRow{"UPDATE tokens SET owner = ? FROM (", "tu",
-                 ") AS k WHERE tokens.chain_id = ? AND tokens.contract = k.column1 AND tokens.token_id = k.column2"},
-        std::span<const TokenKey>(orphaned), {to_db(core::Address{})}, {chain_param}, [](const TokenKey& k, Params& p) {
-            p.emplace_back(k.contract);
-            p.emplace_back(k.token_id);
-        });
-    copy_owners_to_tokens(chain, tokens);
 }
 
 }  // namespace tokensync::store::sql

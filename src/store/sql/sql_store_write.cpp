@@ -1,15 +1,15 @@
 // The write side of SqlStore: migrations and the one write path (apply).
-// apply() writes each kind of row with multi-row statements (bulk.hpp), so a
-// backfill batch of thousands of logs costs a few statements per table,
-// while keeping the meaning of writing the rows one by one in order.
+// apply() hands each kind of row to the connection's RowWriter
+// (row_writer.hpp): values go from the ChangeSet's structs to the database
+// without a Params vector, one cached prepared statement per table on
+// SQLite and one array per column and chunk on PostgreSQL, while keeping
+// the meaning of writing the rows one by one in order.
 #include <ctime>
 #include <span>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
-#include "core/hex.hpp"
 #include "store/migrations.hpp"
 #include "store/sql/balance_book.hpp"
 #include "store/sql/bulk.hpp"
@@ -21,24 +21,86 @@ namespace {
 
 constexpr size_t kMaxTopics = 4;
 
-Param optional_text(const std::optional<std::string>& s) {
-    if (s) return *s;
-    return nullptr;
+constexpr RowColumn kBlockColumns[] = {
+    {"chain_id", 'i'}, {"block_number", 'i'}, {"block_hash", 't'}, {"parent_hash", 't'}, {"block_time", 'i'}};
+constexpr size_t kBlockKey[] = {1};
+constexpr RowStatement kInsertBlocks{"blocks", kBlockColumns, " ON CONFLICT (chain_id, block_number) DO NOTHING",
+                                     kBlockKey};
+
+constexpr RowColumn kRawEventColumns[] = {{"chain_id", 'i'}, {"block_number", 'i'}, {"log_index", 'i'},
+                                          {"tx_hash", 't'},  {"block_hash", 't'},   {"contract", 't'},
+                                          {"topic0", 't'},   {"topic1", 't'},       {"topic2", 't'},
+                                          {"topic3", 't'},   {"data", 't'}};
+constexpr RowStatement kInsertRawEvents{"raw_events", kRawEventColumns,
+                                        " ON CONFLICT (chain_id, block_number, log_index) DO NOTHING"};
+
+constexpr RowColumn kTokenColumns[] = {{"chain_id", 'i'},   {"contract", 't'},  {"token_id", 'u'},
+                                       {"author", 't'},     {"status", 't'},    {"block_number", 'i'},
+                                       {"created_at", 'i'}, {"updated_at", 'i'}};
+constexpr RowStatement kInsertTokens{"tokens", kTokenColumns, " ON CONFLICT (chain_id, contract, token_id) DO NOTHING"};
+
+constexpr RowColumn kMintColumns[] = {{"chain_id", 'i'}, {"block_number", 'i'}, {"log_index", 'i'}, {"tx_hash", 't'},
+                                      {"contract", 't'}, {"token_id", 'u'},     {"minter", 't'},    {"author", 't'}};
+constexpr RowStatement kInsertMints{"mint_events", kMintColumns,
+                                    " ON CONFLICT (chain_id, block_number, log_index) DO NOTHING"};
+
+constexpr RowColumn kTransferColumns[] = {
+    {"chain_id", 'i'},   {"block_number", 'i'}, {"log_index", 'i'}, {"batch_index", 'i'},      {"tx_hash", 't'},
+    {"block_time", 'i'}, {"contract", 't'},     {"standard", 't'},  {"operator_address", 't'}, {"from_address", 't'},
+    {"to_address", 't'}, {"token_id", 'u'},     {"amount", 'u'}};
+constexpr size_t kTransferKey[] = {1, 2, 3};
+constexpr RowStatement kInsertTransfers{"transfers", kTransferColumns,
+                                        " ON CONFLICT (chain_id, block_number, log_index, batch_index) DO NOTHING",
+                                        kTransferKey};
+
+constexpr RowColumn kOwnerColumns[] = {{"chain_id", 'i'}, {"contract", 't'},     {"token_id", 'u'},
+                                       {"owner", 't'},    {"block_number", 'i'}, {"log_index", 'i'}};
+// An owner row set by a newer transfer stays: backfill chunks may commit out
+// of order.
+constexpr RowStatement kUpsertOwners{
+    "owners", kOwnerColumns,
+    " ON CONFLICT (chain_id, contract, token_id) DO UPDATE SET owner = excluded.owner,"
+    " block_number = excluded.block_number, log_index = excluded.log_index "
+    "WHERE owners.block_number < excluded.block_number"
+    " OR (owners.block_number = excluded.block_number AND owners.log_index < excluded.log_index)"};
+
+constexpr RowColumn kEventColumns[] = {
+    {"chain_id", 'i'}, {"block_number", 'i'}, {"log_index", 'i'}, {"tx_hash", 't'}, {"block_time", 'i'},
+    {"contract", 't'}, {"event_name", 't'},   {"signature", 't'}, {"topic0", 't'},  {"args", 'j'}};
+constexpr RowStatement kInsertEvents{"events", kEventColumns,
+                                     " ON CONFLICT (chain_id, block_number, log_index) DO NOTHING"};
+
+void add_optional(RowWriter& w, const std::optional<std::string>& s) {
+    if (s) {
+        w.add_text(*s);
+    } else {
+        w.add_null();
+    }
 }
 
-std::string transfer_key(const std::string& tx_hash, const std::string& log_index, const std::string& batch_index) {
-    return tx_hash + ':' + log_index + ':' + batch_index;
-}
-
-std::string transfer_key(const Transfer& t) {
-    return transfer_key(to_db(t.tx_hash), std::to_string(t.log_index), std::to_string(t.batch_index));
-}
-
-// Counts a multi-row INSERT ... ON CONFLICT DO NOTHING of `total` rows.
+// Counts an INSERT ... ON CONFLICT DO NOTHING of `total` rows.
 void count_inserts(RowCounts& counts, uint64_t total, uint64_t inserted) {
     counts.inserted += inserted;
     counts.skipped += total - inserted;
 }
+
+// An ERC-721 token of the batch, to find each one's latest transfer.
+struct TokenRef {
+    core::Address contract;
+    core::Uint256 token_id;
+    friend bool operator==(const TokenRef&, const TokenRef&) = default;
+};
+struct TokenRefHash {
+    size_t operator()(const TokenRef& t) const noexcept {
+        size_t h = 0;
+        for (uint64_t limb : t.token_id.limbs())
+            h = h * 0x9e3779b97f4a7c15ULL + limb;
+        const auto& b = t.contract.bytes();
+        for (size_t i = 12; i < b.size(); ++i)
+            h = (h << 5) ^ (h >> 59) ^ b[i];
+        return h;
+    }
+};
 
 }  // namespace
 
@@ -58,12 +120,11 @@ ApplyResult SqlStore::apply(const ChangeSet& changes) {
     insert_raw_events(chain, changes.raw_events, result.raw_events);
     for (const Author& a : changes.authors)
         upsert_author(a, result.authors);
-    // Tokens go in before the batch's transfers, which may then move their owner.
     insert_tokens(chain, changes.tokens, result.tokens);
     insert_mints(chain, changes.mint_events, result.mint_events);
     std::vector<const Transfer*> fresh = insert_transfers(chain, changes.transfers, result.transfers);
-    // Balances and owners move only with newly stored transfers, which is
-    // what makes a replay leave them alone.
+    // Balances (ERC-1155) and owners (ERC-721) move only with newly stored
+    // transfers, which is what makes a replay leave them alone.
     move_balances(chain, fresh);
     move_owners(chain, fresh);
     insert_events(chain, changes.events, result.events);
@@ -78,27 +139,28 @@ ApplyResult SqlStore::apply(const ChangeSet& changes) {
 }
 
 void SqlStore::insert_blocks(ChainId chain, const std::vector<Block>& blocks, RowCounts& counts) {
-    const Param chain_param = to_db_int(chain);
-    std::unordered_set<uint64_t> inserted;
-    const std::vector<Row> new_blocks = query_chunks(
-        *conn_, dialect_,
-        MultiRow{"INSERT INTO blocks (chain_id, block_number, block_hash, parent_hash, block_time) ", "iitti",
-                 " ON CONFLICT (chain_id, block_number) DO NOTHING RETURNING block_number"},
-        std::span<const Block>(blocks), {}, {}, [&](const Block& b, Params& p) {
-            p.insert(p.end(), {chain_param, to_db_int(b.number), to_db(b.hash), to_db(b.parent_hash), b.timestamp});
-        });
-    for (const Row& r : new_blocks)
-        inserted.insert(read_u64(r[0]));
+    const int64_t chain_id = to_db_int(chain);
+    RowWriter& w = conn_->row_writer(kInsertBlocks);
+    w.begin();
+    for (const Block& b : blocks) {
+        w.add_int(chain_id);
+        w.add_int(to_db_int(b.number));
+        w.add_text(db_text(b.hash).view());
+        w.add_text(db_text(b.parent_hash).view());
+        w.add_int(b.timestamp);
+        w.end_row();
+    }
+    w.finish();
     // The first of the batch's blocks at a new height was stored; every other
     // one must match what is stored there. The same height with another hash
     // is a reorg the caller has not rolled back yet; skipping it would leave
     // the two chains mixed.
     std::vector<const Block*> skipped;
-    for (const Block& b : blocks) {
-        if (inserted.erase(b.number) > 0) {
+    for (size_t i = 0; i < blocks.size(); ++i) {
+        if (w.changed(i)) {
             ++counts.inserted;
         } else {
-            skipped.push_back(&b);
+            skipped.push_back(&blocks[i]);
             ++counts.skipped;
         }
     }
@@ -107,7 +169,7 @@ void SqlStore::insert_blocks(ChainId chain, const std::vector<Block>& blocks, Ro
         query_chunks(*conn_, dialect_,
                      MultiRow{"SELECT b.block_number, b.block_hash FROM (", "i",
                               ") AS k JOIN blocks b ON b.chain_id = ? AND b.block_number = k.column1"},
-                     std::span<const Block* const>(skipped), {}, {chain_param},
+                     std::span<const Block* const>(skipped), {}, {Param{chain_id}},
                      [](const Block* b, Params& p) { p.emplace_back(to_db_int(b->number)); });
     for (const Row& r : stored_blocks)
         stored.emplace(read_u64(r[0]), read_hash(r[1]));
@@ -126,21 +188,27 @@ void SqlStore::insert_raw_events(ChainId chain, const std::vector<RawEvent>& eve
             throw StoreError(fmt::format("log {} of {} has {} topics", e.log_index, e.tx_hash.hex(), e.topics.size()));
         }
     }
-    const Param chain_param = to_db_int(chain);
-    const int64_t n = execute_chunks(
-        *conn_, dialect_,
-        MultiRow{"INSERT INTO raw_events (chain_id, tx_hash, log_index, block_number, block_hash, contract,"
-                 " topic0, topic1, topic2, topic3, data) ",
-                 "itiittttttt", " ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING"},
-        std::span<const RawEvent>(events), {}, {}, [&](const RawEvent& e, Params& p) {
-            p.insert(p.end(), {chain_param, to_db(e.tx_hash), to_db_int(e.log_index), to_db_int(e.block_number),
-                               to_db(e.block_hash), to_db(e.contract)});
-            for (size_t i = 0; i < kMaxTopics; ++i) {
-                p.emplace_back(i < e.topics.size() ? Param{to_db(e.topics[i])} : Param{nullptr});
+    const int64_t chain_id = to_db_int(chain);
+    RowWriter& w = conn_->row_writer(kInsertRawEvents);
+    w.begin();
+    for (const RawEvent& e : events) {
+        w.add_int(chain_id);
+        w.add_int(to_db_int(e.block_number));
+        w.add_int(to_db_int(e.log_index));
+        w.add_text(db_text(e.tx_hash).view());
+        w.add_text(db_text(e.block_hash).view());
+        w.add_text(db_text(e.contract).view());
+        for (size_t i = 0; i < kMaxTopics; ++i) {
+            if (i < e.topics.size()) {
+                w.add_text(db_text(e.topics[i]).view());
+            } else {
+                w.add_null();
             }
-            p.emplace_back(core::to_hex(e.data));
-        });
-    count_inserts(counts, events.size(), static_cast<uint64_t>(n));
+        }
+        w.add_text(db_text(e.data, text_buffer_));
+        w.end_row();
+    }
+    count_inserts(counts, events.size(), w.finish());
 }
 
 void SqlStore::upsert_author(const Author& a, RowCounts& counts) {
@@ -159,94 +227,72 @@ void SqlStore::upsert_author(const Author& a, RowCounts& counts) {
 }
 
 void SqlStore::insert_tokens(ChainId chain, const std::vector<Token>& tokens, RowCounts& counts) {
-    const Param chain_param = to_db_int(chain);
-    std::vector<TokenKey> inserted;
-    const std::vector<Row> new_tokens = query_chunks(
-        *conn_, dialect_,
-        MultiRow{"INSERT INTO tokens (chain_id, contract, token_id, author, owner, status, block_number, created_at,"
-                 " updated_at) ",
-                 "itutttiii", " ON CONFLICT (chain_id, contract, token_id) DO NOTHING RETURNING contract, token_id"},
-        std::span<const Token>(tokens), {}, {}, [&](const Token& t, Params& p) {
-            p.insert(p.end(), {chain_param, to_db(t.contract), dialect_.encode_u256(t.token_id),
-                               optional_text(t.author), to_db(t.owner), std::string(to_string(t.status)),
-                               to_db_int(t.block_number), t.created_at, t.updated_at});
-        });
-    inserted.reserve(new_tokens.size());
-    for (const Row& r : new_tokens)
-        inserted.push_back({not_null(r[0]), not_null(r[1])});
-    count_inserts(counts, tokens.size(), inserted.size());
-    // A token row found after its transfers (recovery, or a later batch)
-    // takes the owner they already set.
-    copy_owners_to_tokens(chain, inserted);
-}
-
-void SqlStore::copy_owners_to_tokens(ChainId chain, const std::vector<TokenKey>& keys) {
-    execute_chunks(*conn_, dialect_,
-                   // Each side is tied to the key list directly, so both are
-                   // reached through their primary keys (joining tokens to
-                   // owners instead let PostgreSQL scan the tokens table for
-                   // every batch: quadratic in a backfill).
-                   MultiRow{"UPDATE tokens SET owner = owners.owner FROM (", "tu",
-                            ") AS k JOIN owners ON owners.chain_id = ? AND owners.contract = k.column1"
-                            " AND owners.token_id = k.column2 "
-                            "WHERE tokens.chain_id = ? AND tokens.contract = k.column1"
-                            " AND tokens.token_id = k.column2"},
-                   std::span<const TokenKey>(keys), {}, {to_db_int(chain), to_db_int(chain)},
-                   [](const TokenKey& k, Params& p) {
-                       p.emplace_back(k.contract);
-                       p.emplace_back(k.token_id);
-                   });
+    // Token::owner is not stored: a token's owner is its owners row.
+    const int64_t chain_id = to_db_int(chain);
+    U256Text id;
+    RowWriter& w = conn_->row_writer(kInsertTokens);
+    w.begin();
+    for (const Token& t : tokens) {
+        w.add_int(chain_id);
+        w.add_text(db_text(t.contract).view());
+        w.add_text(dialect_.write_u256(t.token_id, id));
+        add_optional(w, t.author);
+        w.add_text(to_string(t.status));
+        w.add_int(to_db_int(t.block_number));
+        w.add_int(t.created_at);
+        w.add_int(t.updated_at);
+        w.end_row();
+    }
+    count_inserts(counts, tokens.size(), w.finish());
 }
 
 void SqlStore::insert_mints(ChainId chain, const std::vector<MintEvent>& mints, RowCounts& counts) {
-    const Param chain_param = to_db_int(chain);
-    const int64_t n = execute_chunks(
-        *conn_, dialect_,
-        MultiRow{"INSERT INTO mint_events (chain_id, tx_hash, log_index, block_number, contract, token_id, minter,"
-                 " author) ",
-                 "itiitutt", " ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING"},
-        std::span<const MintEvent>(mints), {}, {}, [&](const MintEvent& m, Params& p) {
-            p.insert(p.end(),
-                     {chain_param, to_db(m.tx_hash), to_db_int(m.log_index), to_db_int(m.block_number),
-                      to_db(m.contract), dialect_.encode_u256(m.token_id), to_db(m.minter), optional_text(m.author)});
-        });
-    count_inserts(counts, mints.size(), static_cast<uint64_t>(n));
+    const int64_t chain_id = to_db_int(chain);
+    U256Text id;
+    RowWriter& w = conn_->row_writer(kInsertMints);
+    w.begin();
+    for (const MintEvent& m : mints) {
+        w.add_int(chain_id);
+        w.add_int(to_db_int(m.block_number));
+        w.add_int(to_db_int(m.log_index));
+        w.add_text(db_text(m.tx_hash).view());
+        w.add_text(db_text(m.contract).view());
+        w.add_text(dialect_.write_u256(m.token_id, id));
+        w.add_text(db_text(m.minter).view());
+        add_optional(w, m.author);
+        w.end_row();
+    }
+    count_inserts(counts, mints.size(), w.finish());
 }
 
 std::vector<const Transfer*> SqlStore::insert_transfers(ChainId chain, const std::vector<Transfer>& transfers,
                                                         RowCounts& counts) {
-    // A key repeated within the batch is skipped after its first row, as the
-    // database would skip it.
-    std::vector<const Transfer*> unique;
-    unique.reserve(transfers.size());
-    {
-        std::unordered_set<std::string> seen;
-        for (const Transfer& t : transfers) {
-            if (seen.insert(transfer_key(t)).second) unique.push_back(&t);
-        }
+    const int64_t chain_id = to_db_int(chain);
+    U256Text number;
+    RowWriter& w = conn_->row_writer(kInsertTransfers);
+    w.begin();
+    for (const Transfer& t : transfers) {
+        w.add_int(chain_id);
+        w.add_int(to_db_int(t.block_number));
+        w.add_int(to_db_int(t.log_index));
+        w.add_int(to_db_int(t.batch_index));
+        w.add_text(db_text(t.tx_hash).view());
+        w.add_int(t.block_timestamp);
+        w.add_text(db_text(t.contract).view());
+        w.add_text(to_db(t.standard));
+        w.add_text(db_text(t.operator_address).view());
+        w.add_text(db_text(t.from).view());
+        w.add_text(db_text(t.to).view());
+        w.add_text(dialect_.write_u256(t.token_id, number));
+        w.add_text(dialect_.write_u256(t.amount, number));
+        w.end_row();
     }
-    const Param chain_param = to_db_int(chain);
-    std::unordered_set<std::string> inserted;
-    const std::vector<Row> new_transfers = query_chunks(
-        *conn_, dialect_,
-        MultiRow{"INSERT INTO transfers (chain_id, tx_hash, log_index, batch_index, block_number, block_time,"
-                 " contract, standard, operator_address, from_address, to_address, token_id, amount) ",
-                 "itiiiitttttuu",
-                 " ON CONFLICT (chain_id, tx_hash, log_index, batch_index) DO NOTHING"
-                 " RETURNING tx_hash, log_index, batch_index"},
-        std::span<const Transfer* const>(unique), {}, {}, [&](const Transfer* t, Params& p) {
-            p.insert(p.end(), {chain_param, to_db(t->tx_hash), to_db_int(t->log_index), to_db_int(t->batch_index),
-                               to_db_int(t->block_number), t->block_timestamp, to_db(t->contract),
-                               std::string(to_db(t->standard)), to_db(t->operator_address), to_db(t->from),
-                               to_db(t->to), dialect_.encode_u256(t->token_id), dialect_.encode_u256(t->amount)});
-        });
-    for (const Row& r : new_transfers)
-        inserted.insert(transfer_key(not_null(r[0]), not_null(r[1]), not_null(r[2])));
-
+    w.finish();
+    // A key repeated within the batch is skipped after its first row, as
+    // the database skips it.
     std::vector<const Transfer*> fresh;
-    fresh.reserve(inserted.size());
-    for (const Transfer* t : unique) {
-        if (inserted.contains(transfer_key(*t))) fresh.push_back(t);
+    for (size_t i = 0; i < transfers.size(); ++i) {
+        if (w.changed(i)) fresh.push_back(&transfers[i]);
     }
     count_inserts(counts, transfers.size(), fresh.size());
     return fresh;
@@ -258,6 +304,11 @@ void SqlStore::move_balances(ChainId chain, const std::vector<const Transfer*>& 
     std::vector<std::pair<size_t, size_t>> slots;  // (from, to) of each transfer
     slots.reserve(fresh.size());
     for (const Transfer* t : fresh) {
+        // ERC-721 holdings are the owners table (move_owners).
+        if (t->standard != TokenStandard::kErc1155) {
+            slots.emplace_back(kNone, kNone);
+            continue;
+        }
         // The zero address on either side is a mint or a burn and has no balance.
         slots.emplace_back(t->from.is_zero() ? kNone : book.touch(t->contract, t->token_id, t->from),
                            t->to.is_zero() ? kNone : book.touch(t->contract, t->token_id, t->to));
@@ -275,10 +326,10 @@ void SqlStore::move_owners(ChainId chain, const std::vector<const Transfer*>& fr
     // Of the batch's new ERC-721 transfers of a token only its latest by
     // (block, log index) can end up the owner; the first of equals wins.
     std::vector<const Transfer*> latest;
-    std::unordered_map<std::string, size_t> index;
+    std::unordered_map<TokenRef, size_t, TokenRefHash> index;
     for (const Transfer* t : fresh) {
         if (t->standard != TokenStandard::kErc721) continue;
-        auto [it, added] = index.try_emplace(to_db(t->contract) + '|' + t->token_id.to_decimal(), latest.size());
+        auto [it, added] = index.try_emplace(TokenRef{t->contract, t->token_id}, latest.size());
         if (added) {
             latest.push_back(t);
             continue;
@@ -286,41 +337,40 @@ void SqlStore::move_owners(ChainId chain, const std::vector<const Transfer*>& fr
         const Transfer*& best = latest[it->second];
         if (std::pair(t->block_number, t->log_index) > std::pair(best->block_number, best->log_index)) best = t;
     }
-    // An owner row set by a newer transfer than this batch's stays: backfill
-    // chunks may commit out of order. RETURNING lists the rows that changed.
-    const Param chain_param = to_db_int(chain);
-    std::vector<TokenKey> changed;
-    const std::vector<Row> changed_owners = query_chunks(
-        *conn_, dialect_,
-        MultiRow{"INSERT INTO owners (chain_id, contract, token_id, owner, block_number, log_index) ", "itutii",
-                 " ON CONFLICT (chain_id, contract, token_id) DO UPDATE SET owner = excluded.owner,"
-                 " block_number = excluded.block_number, log_index = excluded.log_index "
-                 "WHERE owners.block_number < excluded.block_number"
-                 " OR (owners.block_number = excluded.block_number AND owners.log_index < excluded.log_index) "
-                 "RETURNING contract, token_id"},
-        std::span<const Transfer* const>(latest), {}, {}, [&](const Transfer* t, Params& p) {
-            p.insert(p.end(), {chain_param, to_db(t->contract), dialect_.encode_u256(t->token_id), to_db(t->to),
-                               to_db_int(t->block_number), to_db_int(t->log_index)});
-        });
-    changed.reserve(changed_owners.size());
-    for (const Row& r : changed_owners)
-        changed.push_back({not_null(r[0]), not_null(r[1])});
-    copy_owners_to_tokens(chain, changed);
+    const int64_t chain_id = to_db_int(chain);
+    U256Text id;
+    RowWriter& w = conn_->row_writer(kUpsertOwners);
+    w.begin();
+    for (const Transfer* t : latest) {
+        w.add_int(chain_id);
+        w.add_text(db_text(t->contract).view());
+        w.add_text(dialect_.write_u256(t->token_id, id));
+        w.add_text(db_text(t->to).view());
+        w.add_int(to_db_int(t->block_number));
+        w.add_int(to_db_int(t->log_index));
+        w.end_row();
+    }
+    w.finish();
 }
 
 void SqlStore::insert_events(ChainId chain, const std::vector<EventRow>& events, RowCounts& counts) {
-    const Param chain_param = to_db_int(chain);
-    const int64_t n = execute_chunks(
-        *conn_, dialect_,
-        MultiRow{"INSERT INTO events (chain_id, tx_hash, log_index, block_number, block_time, contract, event_name,"
-                 " signature, topic0, args) ",
-                 "itiiittttj", " ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING"},
-        std::span<const EventRow>(events), {}, {}, [&](const EventRow& e, Params& p) {
-            p.insert(p.end(),
-                     {chain_param, to_db(e.tx_hash), to_db_int(e.log_index), to_db_int(e.block_number),
-                      e.block_timestamp, to_db(e.contract), e.event_name, e.signature, to_db(e.topic0), e.args_json});
-        });
-    count_inserts(counts, events.size(), static_cast<uint64_t>(n));
+    const int64_t chain_id = to_db_int(chain);
+    RowWriter& w = conn_->row_writer(kInsertEvents);
+    w.begin();
+    for (const EventRow& e : events) {
+        w.add_int(chain_id);
+        w.add_int(to_db_int(e.block_number));
+        w.add_int(to_db_int(e.log_index));
+        w.add_text(db_text(e.tx_hash).view());
+        w.add_int(e.block_timestamp);
+        w.add_text(db_text(e.contract).view());
+        w.add_text(e.event_name);
+        w.add_text(e.signature);
+        w.add_text(db_text(e.topic0).view());
+        w.add_text(e.args_json);
+        w.end_row();
+    }
+    count_inserts(counts, events.size(), w.finish());
 }
 
 void SqlStore::write_cursor(ChainId chain, const Cursor& c) {

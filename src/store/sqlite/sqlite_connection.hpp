@@ -31,17 +31,20 @@ class SqliteConnection final : public sql::Connection {
     void exec_script(const std::string& sql) override;
     int64_t execute(const std::string& sql, const sql::Params& params) override;
     std::vector<sql::Row> query(const std::string& sql, const sql::Params& params) override;
+    sql::RowWriter& row_writer(const sql::RowStatement& statement) override;
     void begin_write() override;
     void commit() override;
     void rollback() noexcept override;
 
   private:
+    sqlite3_stmt* statement(const std::string& sql);  // prepared once, then cached
     sqlite3_stmt* prepare(const std::string& sql, const sql::Params& params);
     [[noreturn]] void fail(std::string_view what) const;
 
     std::string path_;
     DbHandle db_;
-    std::unordered_map<std::string, StmtHandle> statements_;  // keyed by SQL text
+    std::unordered_map<std::string, StmtHandle> statements_;                    // keyed by SQL text
+    std::unordered_map<std::string, std::unique_ptr<sql::RowWriter>> writers_;  // keyed by SQL text
 };
 
 }  // namespace tokensync::store::sqlite
