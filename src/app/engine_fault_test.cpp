@@ -141,3 +141,46 @@ INSTANTIATE_TEST_SUITE_P(Backends, EngineFaults,
 
 }  // namespace
 }  // namespace tokensync::app
+
+namespace tokensync::app {
+namespace {
+
+// A live step costs two requests whatever its length up to max_step_blocks:
+// the new headers (one batch) and their logs. The cursor's own block is read
+// only when the first new block does not hang off it (a reorg), or when no
+// block is new (a reorg at the same height).
+TEST(EngineRequests, ALiveStepReadsOnlyTheNewHeadersAndTheirLogs) {
+    test_util::TempDir dir("tokensync-requests");
+    Devnet devnet(testing::quiet_devnet());
+    const auto contracts = devnet.deploy_test_contracts();
+    test_util::populate(devnet, contracts, activity(61, 300, 20));
+    FaultProxy::Options counting;  // no faults, no limits: it only counts
+    counting.upstream = devnet.url();
+    FaultProxy proxy(counting);
+    auto config = testing::devnet_config(devnet, contracts, testing::fresh_database(Backend::kSqlite, dir.path()));
+    config.chains.front().rpc = {proxy.url()};
+    const auto& chain = config.chains.front();
+    auto store = store::open_store(config.database);
+    store->migrate();
+    ChainIndexer indexer(config, chain);
+    sync::Follower follower(chain_target(chain), *store, indexer, contract_starts(config, chain),
+                            follow_options(config, chain));
+    const std::atomic<bool> stop{false};
+    follower.catch_up(stop);
+    for (uint64_t round = 0; round < 3; ++round) {
+        test_util::populate(devnet, contracts, activity(62 + round, 40, 5));
+        const uint64_t head = devnet.block_number();
+        const uint64_t before = proxy.counters().requests;
+        follower.step(head);
+        EXPECT_EQ(proxy.counters().requests - before, 2U) << "round " << round;
+        EXPECT_EQ(follower.status().processed, head);
+    }
+    // No new block: the cursor's block is read to catch a reorg at the same height.
+    const uint64_t before = proxy.counters().requests;
+    follower.step(devnet.block_number());
+    EXPECT_EQ(proxy.counters().requests - before, 1U);
+    EXPECT_EQ(testing::compare_store(*store, chain.chain_id, contracts, testing::read_chain(devnet, contracts)), "");
+}
+
+}  // namespace
+}  // namespace tokensync::app

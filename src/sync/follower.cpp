@@ -148,7 +148,7 @@ void Follower::ingest(const Position& pos, uint64_t to, uint64_t head, const std
     }
 }
 
-void Follower::live_step(const Position& pos, uint64_t to) {
+Follower::LiveStep Follower::live_step(const Position& pos, uint64_t to) {
     std::vector<uint64_t> numbers;
     for (uint64_t n = pos.next; n <= to; ++n)
         numbers.push_back(n);
@@ -157,10 +157,10 @@ void Follower::live_step(const Position& pos, uint64_t to) {
     // node is between two branches and the next step will see which won.
     core::Hash32 parent = pos.last ? pos.last->block_hash : core::Hash32{};
     for (std::size_t i = 0; i < headers.size(); ++i) {
-        if (!headers[i]) return;  // the node does not have it yet (a lagging fail-over)
+        if (!headers[i]) return LiveStep::kNotReady;  // the node does not have it yet (a lagging fail-over)
         if ((i > 0 || !parent.is_zero()) && headers[i]->parent_hash != parent) {
             infra::log::debug("sync.step_unlinked", {{"chain", target_.name}, {"block", headers[i]->number}});
-            return;
+            return i == 0 ? LiveStep::kUnlinked : LiveStep::kNotReady;
         }
         parent = headers[i]->hash;
     }
@@ -181,7 +181,7 @@ void Follower::live_step(const Position& pos, uint64_t to) {
     for (const auto& log : logs) {
         if (log.block_number < pos.next || log.block_number > to ||
             headers[log.block_number - pos.next]->hash != log.block_hash) {
-            return;  // the logs come from another branch than the headers: read again next step
+            return LiveStep::kNotReady;  // the logs come from another branch than the headers: read again
         }
     }
     indexer_.index(logs, times, cs);
@@ -197,6 +197,7 @@ void Follower::live_step(const Position& pos, uint64_t to) {
     infra::log::info(
         "sync.live",
         {{"chain", target_.name}, {"from", pos.next}, {"to", to}, {"logs", static_cast<uint64_t>(logs.size())}});
+    return LiveStep::kCommitted;
 }
 
 void Follower::step(uint64_t head) {
@@ -207,10 +208,18 @@ void Follower::step(uint64_t head) {
         ++status_.steps;
     }
     Position pos = position();
+    // A short step checks that its first block hangs off the cursor with the
+    // headers it reads anyway; the cursor's own block is asked for only when
+    // that fails, or when there is no new block (a reorg at the same height).
+    const auto short_step = [&] { return head >= pos.next && head - pos.next + 1 <= options_.max_step_blocks; };
+    if (short_step()) {
+        indexer_.refresh(store_);
+        if (live_step(pos, head) != LiveStep::kUnlinked) return;
+    }
     while (check_cursor(pos, head))
         pos = position();
     if (head < pos.next) return;  // nothing new, or a lagging node
-    if (head - pos.next + 1 > options_.max_step_blocks) {
+    if (!short_step()) {
         ingest(pos, head, head, nullptr);
     } else {
         indexer_.refresh(store_);

@@ -100,7 +100,11 @@ class Follower {
     // Returns true when a reorg was found and rolled back.
     bool check_cursor(const Position& pos, uint64_t head);
     void handle_reorg(const store::Cursor& cursor, uint64_t head);
-    void live_step(const Position& pos, uint64_t to);
+    // What a live step did: committed the blocks; found the node not ready
+    // (lagging, or between two branches: the next step reads again); or found
+    // that the first new block does not hang off the cursor (a reorg to check).
+    enum class LiveStep { kCommitted, kNotReady, kUnlinked };
+    LiveStep live_step(const Position& pos, uint64_t to);
     void ingest(const Position& pos, uint64_t to, uint64_t head, const std::atomic<bool>* stop);
     void set_state(FollowState state);
 
