@@ -184,3 +184,37 @@ TEST(EngineRequests, ALiveStepReadsOnlyTheNewHeadersAndTheirLogs) {
 
 }  // namespace
 }  // namespace tokensync::app
+
+namespace tokensync::app {
+namespace {
+
+// A streak of failures longer than the client's own retries fails one unit's
+// reads; the unit is read again after a pause instead of ending the backfill.
+TEST(EngineRequests, ABackfillOutlastsAStreakOfFailuresLongerThanTheClientRetries) {
+    test_util::TempDir dir("tokensync-streak");
+    Devnet devnet(testing::quiet_devnet());
+    const auto contracts = devnet.deploy_test_contracts();
+    test_util::populate(devnet, contracts, activity(71, 300, 20));
+    FaultProxy::Options options;
+    options.upstream = devnet.url();
+    FaultProxy proxy(options);
+    auto config = testing::devnet_config(devnet, contracts, testing::fresh_database(Backend::kSqlite, dir.path()));
+    config.chains.front().rpc = {proxy.url()};
+    const auto& chain = config.chains.front();
+    auto store = store::open_store(config.database);
+    store->migrate();
+    ChainIndexer indexer(config, chain);
+    sync::IngestOptions ingest = ingest_options(config.sync);
+    ingest.workers = 1;
+    for (const auto& c : contract_starts(config, chain))
+        ingest.cursors.push_back({c.address, c.start_block});
+    const uint64_t head = devnet.block_number();
+    proxy.force(Fault::kHttp503, 7);  // more than one call's attempts
+    const auto result = sync::ingest_range(chain_target(chain), *store, indexer, 0, head, ingest);
+    EXPECT_EQ(result.done_to, head);
+    EXPECT_GE(proxy.counters().faults(), 7U);
+    EXPECT_EQ(testing::compare_store(*store, chain.chain_id, contracts, testing::read_chain(devnet, contracts)), "");
+}
+
+}  // namespace
+}  // namespace tokensync::app

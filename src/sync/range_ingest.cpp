@@ -18,6 +18,7 @@
 
 #include "chain/evm/eth_api.hpp"
 #include "chain/evm/log_reader.hpp"
+#include "chain/evm/rpc_error.hpp"
 #include "infra/log.hpp"
 #include "store/store.hpp"
 
@@ -26,6 +27,11 @@ namespace {
 
 constexpr uint64_t kFirstSpan = 1;  // the density is unknown: start small, grow after one unit
 constexpr int kUnitAttempts = 3;
+// A unit whose reads failed on every URL after the client's own retries is
+// tried again this many times, after a pause, before the whole range fails:
+// a provider's bad minute should not end a long backfill.
+constexpr int kUnitFetchAttempts = 3;
+constexpr auto kUnitRetryPause = std::chrono::milliseconds(500);
 constexpr auto kCommitWait = std::chrono::milliseconds(200);
 
 struct UnitResult {
@@ -164,6 +170,21 @@ class Ingest {
         return std::clamp<uint64_t>(static_cast<uint64_t>(span), 1, options_.max_span);
     }
 
+    UnitResult fetch_with_retries(chain::evm::RpcClient& client, chain::evm::LogReader& reader, uint64_t from,
+                                  uint64_t to) {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return fetch_unit(client, reader, indexer_, target_.chain_id, from, to, options_.all_headers_from);
+            } catch (const chain::evm::BlockchainConnectionError& e) {
+                if (attempt >= kUnitFetchAttempts || stop_requested()) throw;
+                infra::log::warn(
+                    "sync.unit_retry",
+                    {{"chain", target_.name}, {"from", from}, {"to", to}, {"attempt", attempt}, {"error", e.what()}});
+                std::this_thread::sleep_for(kUnitRetryPause * attempt);
+            }
+        }
+    }
+
     void work() {
         chain::evm::RpcClient client(target_.rpc);
         chain::evm::LogReader reader(client, {.max_span = options_.max_span});
@@ -182,8 +203,7 @@ class Ingest {
                 if (to == UINT64_MAX) next_block_ = to;  // never wraps
             }
             try {
-                UnitResult unit =
-                    fetch_unit(client, reader, indexer_, target_.chain_id, from, to, options_.all_headers_from);
+                UnitResult unit = fetch_with_retries(client, reader, from, to);
                 std::lock_guard lock(mutex_);
                 const double observed = static_cast<double>(unit.logs) / static_cast<double>(unit.to - unit.from + 1);
                 density_ = density_ <= 0 ? std::max(observed, 1e-6) : 0.7 * density_ + 0.3 * std::max(observed, 1e-6);
