@@ -4,6 +4,9 @@
 // and live follow still end with exactly the canonical chain stored.
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -145,75 +148,73 @@ INSTANTIATE_TEST_SUITE_P(Backends, EngineFaults,
 namespace tokensync::app {
 namespace {
 
+// SQLite behind a proxy that only counts (no faults, no limits), on a chain
+// with some activity; tests force faults or count requests through it.
+class EngineRequests : public ::testing::Test {
+  protected:
+    EngineRequests() : contracts_{devnet_.deploy_test_contracts()} {
+        test_util::populate(devnet_, contracts_, activity(61, 300, 20));
+        FaultProxy::Options counting;
+        counting.upstream = devnet_.url();
+        proxy_.emplace(counting);
+        config_ = testing::devnet_config(devnet_, contracts_, testing::fresh_database(Backend::kSqlite, dir_.path()));
+        config_.chains.front().rpc = {proxy_->url()};
+        store_ = store::open_store(config_.database);
+        store_->migrate();
+        indexer_.emplace(config_, chain());
+    }
+
+    const infra::ChainConfig& chain() const { return config_.chains.front(); }
+    std::string compare() {
+        return testing::compare_store(*store_, chain().chain_id, contracts_, testing::read_chain(devnet_, contracts_));
+    }
+
+    test_util::TempDir dir_{"tokensync-requests"};
+    Devnet devnet_{testing::quiet_devnet()};
+    test_util::TestContracts contracts_;
+    std::optional<FaultProxy> proxy_;
+    infra::Config config_;
+    std::unique_ptr<store::Store> store_;
+    std::optional<ChainIndexer> indexer_;
+};
+
 // A live step costs two requests whatever its length up to max_step_blocks:
 // the new headers (one batch) and their logs. The cursor's own block is read
 // only when the first new block does not hang off it (a reorg), or when no
 // block is new (a reorg at the same height).
-TEST(EngineRequests, ALiveStepReadsOnlyTheNewHeadersAndTheirLogs) {
-    test_util::TempDir dir("tokensync-requests");
-    Devnet devnet(testing::quiet_devnet());
-    const auto contracts = devnet.deploy_test_contracts();
-    test_util::populate(devnet, contracts, activity(61, 300, 20));
-    FaultProxy::Options counting;  // no faults, no limits: it only counts
-    counting.upstream = devnet.url();
-    FaultProxy proxy(counting);
-    auto config = testing::devnet_config(devnet, contracts, testing::fresh_database(Backend::kSqlite, dir.path()));
-    config.chains.front().rpc = {proxy.url()};
-    const auto& chain = config.chains.front();
-    auto store = store::open_store(config.database);
-    store->migrate();
-    ChainIndexer indexer(config, chain);
-    sync::Follower follower(chain_target(chain), *store, indexer, contract_starts(config, chain),
-                            follow_options(config, chain));
+TEST_F(EngineRequests, ALiveStepReadsOnlyTheNewHeadersAndTheirLogs) {
+    sync::Follower follower(chain_target(chain()), *store_, *indexer_, contract_starts(config_, chain()),
+                            follow_options(config_, chain()));
     const std::atomic<bool> stop{false};
     follower.catch_up(stop);
     for (uint64_t round = 0; round < 3; ++round) {
-        test_util::populate(devnet, contracts, activity(62 + round, 40, 5));
-        const uint64_t head = devnet.block_number();
-        const uint64_t before = proxy.counters().requests;
+        test_util::populate(devnet_, contracts_, activity(62 + round, 40, 5));
+        const uint64_t head = devnet_.block_number();
+        const uint64_t before = proxy_->counters().requests;
         follower.step(head);
-        EXPECT_EQ(proxy.counters().requests - before, 2U) << "round " << round;
+        EXPECT_EQ(proxy_->counters().requests - before, 2U) << "round " << round;
         EXPECT_EQ(follower.status().processed, head);
     }
     // No new block: the cursor's block is read to catch a reorg at the same height.
-    const uint64_t before = proxy.counters().requests;
-    follower.step(devnet.block_number());
-    EXPECT_EQ(proxy.counters().requests - before, 1U);
-    EXPECT_EQ(testing::compare_store(*store, chain.chain_id, contracts, testing::read_chain(devnet, contracts)), "");
+    const uint64_t before = proxy_->counters().requests;
+    follower.step(devnet_.block_number());
+    EXPECT_EQ(proxy_->counters().requests - before, 1U);
+    EXPECT_EQ(compare(), "");
 }
-
-}  // namespace
-}  // namespace tokensync::app
-
-namespace tokensync::app {
-namespace {
 
 // A streak of failures longer than the client's own retries fails one unit's
 // reads; the unit is read again after a pause instead of ending the backfill.
-TEST(EngineRequests, ABackfillOutlastsAStreakOfFailuresLongerThanTheClientRetries) {
-    test_util::TempDir dir("tokensync-streak");
-    Devnet devnet(testing::quiet_devnet());
-    const auto contracts = devnet.deploy_test_contracts();
-    test_util::populate(devnet, contracts, activity(71, 300, 20));
-    FaultProxy::Options options;
-    options.upstream = devnet.url();
-    FaultProxy proxy(options);
-    auto config = testing::devnet_config(devnet, contracts, testing::fresh_database(Backend::kSqlite, dir.path()));
-    config.chains.front().rpc = {proxy.url()};
-    const auto& chain = config.chains.front();
-    auto store = store::open_store(config.database);
-    store->migrate();
-    ChainIndexer indexer(config, chain);
-    sync::IngestOptions ingest = ingest_options(config.sync);
+TEST_F(EngineRequests, ABackfillOutlastsAStreakOfFailuresLongerThanTheClientRetries) {
+    sync::IngestOptions ingest = ingest_options(config_.sync);
     ingest.workers = 1;
-    for (const auto& c : contract_starts(config, chain))
+    for (const auto& c : contract_starts(config_, chain()))
         ingest.cursors.push_back({c.address, c.start_block});
-    const uint64_t head = devnet.block_number();
-    proxy.force(Fault::kHttp503, 7);  // more than one call's attempts
-    const auto result = sync::ingest_range(chain_target(chain), *store, indexer, 0, head, ingest);
+    const uint64_t head = devnet_.block_number();
+    proxy_->force(Fault::kHttp503, 7);  // more than one call's attempts
+    const auto result = sync::ingest_range(chain_target(chain()), *store_, *indexer_, 0, head, ingest);
     EXPECT_EQ(result.done_to, head);
-    EXPECT_GE(proxy.counters().faults(), 7U);
-    EXPECT_EQ(testing::compare_store(*store, chain.chain_id, contracts, testing::read_chain(devnet, contracts)), "");
+    EXPECT_GE(proxy_->counters().faults(), 7U);
+    EXPECT_EQ(compare(), "");
 }
 
 }  // namespace
