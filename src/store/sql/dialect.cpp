@@ -63,6 +63,7 @@ std::string Dialect::expand(std::string_view schema) const {
     replace_all(out, "{json_value}", json_value);
     replace_all(out, "{json_args}", json_args);
     replace_all(out, "{without_rowid}", without_rowid);
+    replace_all(out, "{drop_chain_foreign_keys}", drop_chain_foreign_keys);
     return out;
 }
 
@@ -74,6 +75,7 @@ const Dialect& sqlite_dialect() {
         .json_value = "value TEXT NOT NULL CHECK (json_valid(value))",
         .json_args = "args TEXT NOT NULL CHECK (json_valid(args))",
         .without_rowid = " WITHOUT ROWID",
+        .drop_chain_foreign_keys = "SELECT 1",
         .table_exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
         .u256_param = "?",
         .max_params = 32'766,  // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32
@@ -96,6 +98,12 @@ const Dialect& postgres_dialect() {
         .json_value = "value JSON NOT NULL",
         .json_args = "args JSON NOT NULL",
         .without_rowid = "",
+        .drop_chain_foreign_keys =
+            "DO $$ DECLARE r record; BEGIN"
+            " FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint"
+            " WHERE contype = 'f' AND confrelid = 'chains'::regclass LOOP"
+            " EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);"
+            " END LOOP; END $$",
         .table_exists =
             "SELECT count(*) FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_name = ?",

@@ -28,6 +28,8 @@ struct Dialect {
     // table is stored as its key's B-tree (SQLite WITHOUT ROWID); empty
     // where every table already is (PostgreSQL's heap has no rowid to drop).
     std::string_view without_rowid;
+    // A script that drops every foreign key referencing chains (migration 4).
+    std::string_view drop_chain_foreign_keys;
     std::string_view table_exists;  // query with one `?` (table name) returning a count
     // A uint256 parameter where SQL cannot infer its type (a VALUES list
     // compared with a column rather than inserted into one).
@@ -41,8 +43,8 @@ struct Dialect {
     // encode_u256 into `out`, for the hot write path; returns the text.
     std::string_view (*write_u256)(const core::Uint256& v, U256Text& out);
 
-    // Replaces {u256}, {serial_key}, {json_value}, {json_args} and
-    // {without_rowid} in schema text.
+    // Replaces {u256}, {serial_key}, {json_value}, {json_args},
+    // {without_rowid} and {drop_chain_foreign_keys} in schema text.
     std::string expand(std::string_view schema) const;
 };
 

@@ -20,7 +20,7 @@ struct StmtFinalizer {
 using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
 using StmtHandle = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
-// One SQLite connection: WAL journal, foreign keys on, and a busy timeout so
+// One SQLite connection: WAL journal, foreign keys not enforced, and a busy timeout so
 // a second process waits for the write lock instead of failing.
 class SqliteConnection final : public sql::Connection {
   public:
