@@ -88,6 +88,11 @@ TEST_P(SyncKill, BackfillKilledTwentyTimesEndsExact) {
     EXPECT_EQ(
         app::testing::compare_store(*store, devnet.chain_id(), contracts, app::testing::read_chain(devnet, contracts)),
         "");
+    // The load began on an empty database, so it ran without the secondary
+    // indexes (--indexes auto), every resumption too; the run that finished
+    // built them and cleared its marker.
+    EXPECT_TRUE(store->missing_secondary_indexes().empty());
+    EXPECT_EQ(store->get_state("backfill/indexes_deferred"), "null");
 }
 
 TEST_P(SyncKill, LiveFollowKilledTwentyTimesEndsExact) {

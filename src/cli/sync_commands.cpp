@@ -53,6 +53,7 @@ struct BackfillArgs {
     std::optional<uint64_t> workers;
     std::optional<uint64_t> checkpoint_every;
     std::string chain;
+    std::string indexes = "auto";  // auto | defer | keep
 };
 
 std::unique_ptr<store::Store> open_migrated(const infra::Config& config) {
@@ -60,6 +61,55 @@ std::unique_ptr<store::Store> open_migrated(const infra::Config& config) {
     store->migrate();
     return store;
 }
+
+// A first load into an empty database (or the resumption of one) runs
+// without the secondary indexes, which are built once at the end
+// (Store::drop_secondary_indexes): maintaining them row by row is about a
+// quarter of a SQLite backfill's CPU time. The marker in system_state lets a
+// resumed load keep deferring after a crash: the crashed run's indexes were
+// rebuilt by migrate() when the store was opened, and are dropped again.
+class DeferredIndexes {
+  public:
+    static constexpr std::string_view kMarker = "backfill/indexes_deferred";
+
+    DeferredIndexes(store::Store& store, std::string_view mode, const std::string& key) : store_(store) {
+        const std::string marker = fmt::format(R"({{"backfill":"{}"}})", key);
+        active_ =
+            mode == "defer" || (mode == "auto" && (!store_.has_indexed_rows() || store_.get_state(kMarker) == marker));
+        if (!active_) return;
+        store_.set_state(kMarker, marker);
+        store_.drop_secondary_indexes();
+        infra::log::info("backfill.indexes_deferred", {{"backfill", key}});
+    }
+    // An interrupted or failed load builds them too (the database stays
+    // fast to read) but keeps the marker, so its resumption defers again.
+    ~DeferredIndexes() {
+        try {
+            build(false);
+        } catch (const std::exception& e) {
+            // The next migrate() (any command's start) builds them.
+            infra::log::error("backfill.indexes_not_built", {{"error", e.what()}});
+        }
+    }
+    DeferredIndexes(const DeferredIndexes&) = delete;
+    DeferredIndexes& operator=(const DeferredIndexes&) = delete;
+
+    // Builds the indexes (once); a finished load clears the marker.
+    void build(bool finished = true) {
+        if (!active_) return;
+        active_ = false;
+        const auto started = std::chrono::steady_clock::now();
+        store_.build_secondary_indexes();
+        if (finished) store_.set_state(kMarker, "null");
+        infra::log::info(
+            "backfill.indexes_built",
+            {{"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
+    }
+
+  private:
+    store::Store& store_;
+    bool active_ = false;
+};
 
 int run_backfill(const GlobalOptions& options, const BackfillArgs& args) {
     const infra::Config config = infra::load_config(options.config_path);
@@ -115,6 +165,7 @@ int run_backfill(const GlobalOptions& options, const BackfillArgs& args) {
     app::ChainIndexer indexer(config, chain);
     indexer.refresh(*store);
     const auto started = std::chrono::steady_clock::now();
+    DeferredIndexes deferred(*store, args.indexes, key);
     infra::log::info(
         "backfill.started",
         {{"chain", chain.name}, {"from", start}, {"to", to}, {"workers", static_cast<uint64_t>(opts.workers)}});
@@ -126,6 +177,7 @@ int run_backfill(const GlobalOptions& options, const BackfillArgs& args) {
         throw;
     }
     progress.finish();
+    if (!result.interrupted) deferred.build();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const uint64_t rate = secs > 0 ? static_cast<uint64_t>(static_cast<double>(result.logs) / secs) : 0;
     if (result.interrupted) {
@@ -221,6 +273,11 @@ void add_sync_commands(CLI::App& app, const GlobalOptions& options, int& exit_co
                      "Blocks per committed chunk at most (default: sync.checkpoint_every)")
         ->check(CLI::PositiveNumber);
     backfill->add_option("--chain", args.chain, "Chain to backfill (needed when several chains have contracts)");
+    backfill
+        ->add_option("--indexes", args.indexes,
+                     "auto: build secondary indexes after the load when the database starts empty; "
+                     "defer: always; keep: maintain them row by row")
+        ->check(CLI::IsMember({"auto", "defer", "keep"}));
     backfill->callback(
         [&options, &exit_code] { exit_code = run_guarded([&] { return run_backfill(options, args); }); });
 

@@ -22,6 +22,16 @@ struct Migration {
 // The migrations of this build, in order.
 std::span<const Migration> builtin_migrations();
 
+// A non-unique secondary index of an indexed table, as the latest
+// migration leaves it: what bulk loads drop and build again
+// (Store::drop_secondary_indexes).
+struct SecondaryIndex {
+    std::string_view name;
+    std::string_view table;
+    std::string_view columns;  // "chain_id, block_number"
+};
+std::span<const SecondaryIndex> secondary_indexes();
+
 // Applies the migrations above the stored version, all in one write
 // transaction, and records each in schema_migrations. Concurrent callers
 // queue on the write lock; the later one finds nothing left to do.

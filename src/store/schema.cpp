@@ -352,8 +352,23 @@ constexpr std::array<Migration, 4> kMigrations{{
     {4, "no foreign keys to chains", kNoChainForeignKeys},
 }};
 
+// Every non-unique secondary index the migrations above leave on the
+// indexed tables (a test compares this list with the database's own).
+// A migration that adds or drops one updates this list.
+constexpr std::array<SecondaryIndex, 7> kSecondaryIndexes{{
+    {"tokens_by_block", "tokens", "chain_id, block_number"},
+    {"tokens_by_status", "tokens", "status"},
+    {"balances_by_holder", "balances", "chain_id, holder"},
+    {"transfers_by_token", "transfers", "chain_id, contract, token_id"},
+    {"events_by_contract", "events", "chain_id, contract, event_name"},
+    {"owners_by_owner", "owners", "chain_id, contract, owner"},
+    {"owners_by_block", "owners", "chain_id, block_number"},
+}};
+
 }  // namespace
 
 std::span<const Migration> builtin_migrations() { return kMigrations; }
+
+std::span<const SecondaryIndex> secondary_indexes() { return kSecondaryIndexes; }
 
 }  // namespace tokensync::store

@@ -116,6 +116,21 @@ class Store {
     virtual void scan_tokens(ChainId chain, const core::Address& contract, std::size_t page_size,
                              const std::function<void(const Token&)>& sink) = 0;
 
+    // Bulk loading (sql_store_indexes.cpp). drop_secondary_indexes() removes
+    // the non-unique secondary indexes of the indexed tables (migrations.hpp,
+    // secondary_indexes()), so a large load maintains only the primary keys;
+    // build_secondary_indexes() creates them again, one sort each, which
+    // costs far less than keeping them up to date row by row. Both are
+    // idempotent. migrate() also builds any that are missing, so a load
+    // killed in between leaves a database the next start repairs. Reads stay
+    // correct without the indexes, only slower.
+    virtual void drop_secondary_indexes() = 0;
+    virtual void build_secondary_indexes() = 0;
+    // Names of the secondary indexes that do not exist now.
+    virtual std::vector<std::string> missing_secondary_indexes() = 0;
+    // Whether any raw event is stored, on any chain (false: a first load).
+    virtual bool has_indexed_rows() = 0;
+
     // Counter-gap recovery (sql_store_recovery.cpp): up to `limit` ids in
     // [first, end_exclusive), ascending, that have no token row, found by a
     // set difference inside the database (ids are generated there a window

@@ -50,6 +50,10 @@ class SqlStore final : public Store {
     std::vector<core::Uint256> missing_token_ids(ChainId chain, const core::Address& contract,
                                                  const core::Uint256& first, const core::Uint256& end_exclusive,
                                                  std::size_t limit) override;
+    void drop_secondary_indexes() override;
+    void build_secondary_indexes() override;
+    std::vector<std::string> missing_secondary_indexes() override;
+    bool has_indexed_rows() override;
     std::optional<std::string> get_state(std::string_view key) override;
     void set_state(std::string_view key, std::string_view json) override;
 

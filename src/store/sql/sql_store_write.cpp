@@ -107,7 +107,11 @@ struct TokenRefHash {
 SqlStore::SqlStore(std::unique_ptr<Connection> conn, const Dialect& dialect)
     : conn_{std::move(conn)}, dialect_{dialect} {}
 
-MigrationResult SqlStore::migrate() { return run_migrations(*conn_, dialect_, builtin_migrations()); }
+MigrationResult SqlStore::migrate() {
+    const MigrationResult result = run_migrations(*conn_, dialect_, builtin_migrations());
+    build_secondary_indexes();  // a bulk load killed after dropping them
+    return result;
+}
 
 int SqlStore::schema_version() { return read_schema_version(*conn_, dialect_); }
 
