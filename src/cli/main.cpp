@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/abi_command.hpp"
+#include "cli/audit_command.hpp"
 #include "cli/authors_command.hpp"
 #include "cli/config_command.hpp"
 #include "cli/exit_codes.hpp"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
         cli::add_sync_commands(app, options, exit_code);
         cli::add_authors_command(app, options, exit_code);
         cli::add_recover_command(app, options, exit_code);
+        cli::add_audit_command(app, options, exit_code);
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {

@@ -236,5 +236,85 @@ TEST_F(RecoverCliTest, RunRecoversABoundedBatchBeforeFollowing) {
     EXPECT_EQ(store->count_tokens(31337, contracts.nft), 30U);
 }
 
+// `tokensync audit`: exit 2 before the default author exists, then a clean
+// repair of an empty database, planted drift reported line by line (exit 1),
+// --json, -v, and --fix (exit 0).
+TEST_F(RecoverCliTest, AuditReportsDriftAndFixRepairsIt) {
+    const std::string config = write_config("audit.yaml");
+    CliRun r = run(config, {"audit"});
+    EXPECT_EQ(r.status, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("DefaultAuthorNotFoundError"), std::string::npos) << r.err;
+    ASSERT_EQ(run(config, {"authors", "add", "--wallet", kDefault.lower_hex(), "--prompt", "fallback"}).status, 0);
+    ASSERT_EQ(run(config, {"authors", "add", "--wallet", kAuthorA.checksum(), "--prompt", "a cat"}).status, 0);
+
+    // Nothing indexed: 30 rows missing and 30 owners unknown, all repaired.
+    r = run(config, {"audit", "--fix", "--examples", "3"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    const std::string minter = test_util::dev_address(2).checksum();
+    EXPECT_EQ(r.out, fmt::format("audit.missing count=30 fixed=30 examples=[1, 2, 3, ... 27 more]\n"
+                                 "audit.wrong_author count=0 fixed=0 examples=[]\n"
+                                 "audit.wrong_owner count=30 fixed=30 examples=[1 (db none, chain {0}), "
+                                 "2 (db none, chain {0}), 3 (db none, chain {0}), ... 27 more]\n"
+                                 "audit.nonexistent count=0 fixed=0 examples=[]\n"
+                                 "audit.completed checked=30 missing=30 wrong_author=0 wrong_owner=30 nonexistent=0 "
+                                 "fixed=60\n",
+                                 minter));
+    r = run(config, {"audit"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(
+        r.out.ends_with("audit.completed checked=30 missing=0 wrong_author=0 wrong_owner=0 nonexistent=0 fixed=0\n"))
+        << r.out;
+
+    // Drift planted through the store's own repair kinds: a wrong author, a
+    // wrong owner, a row beyond the counter.
+    {
+        auto store = store::open_store(db_url_);
+        store::ChangeSet c;
+        c.chain_id = 31337;
+        c.author_corrections.push_back({contracts.nft, 12, kAuthorA.checksum()});
+        c.owner_corrections.push_back({contracts.nft, 5, kAuthorB, devnet->block_number() + 1});
+        store::Token beyond;
+        beyond.contract = contracts.nft;
+        beyond.token_id = 31;
+        c.tokens.push_back(beyond);
+        store->apply(c);
+    }
+    devnet->mine(2);  // the audit reads above the planted owner's block
+    r = run(config, {"audit"});
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_EQ(r.out, fmt::format("audit.missing count=0 examples=[]\n"
+                                 "audit.wrong_author count=1 examples=[12 (db {}, chain {})]\n"
+                                 "audit.wrong_owner count=1 examples=[5 (db {}, chain {})]\n"
+                                 "audit.nonexistent count=1 examples=[31]\n"
+                                 "audit.completed checked=30 missing=0 wrong_author=1 wrong_owner=1 nonexistent=1 "
+                                 "fixed=0\n",
+                                 kAuthorA.checksum(), kDefault.lower_hex(), kAuthorB.checksum(), minter));
+    EXPECT_NE(r.err.find("audit.completed checked=30 missing=0 wrong_author=1"), std::string::npos) << r.err;
+
+    r = run(config, {"audit", "--json"});
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_TRUE(r.out.starts_with("{\"block\":")) << r.out;
+    EXPECT_NE(r.out.find("\"wrong_author\":{\"found\":1,\"fixed\":0,\"examples\":[{\"id\":\"12\""), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("\"found\":3,\"fixed\":0,\"remaining\":3"), std::string::npos) << r.out;
+
+    r = run(config, {"audit", "-v"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("audit.counter next_token_id=31 first_token_id=1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("audit.drift kind=nonexistent id=31"), std::string::npos) << r.err;
+
+    r = run(config, {"audit", "--fix"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(
+        r.out.ends_with("audit.completed checked=30 missing=0 wrong_author=1 wrong_owner=1 nonexistent=1 fixed=3\n"))
+        << r.out;
+    r = run(config, {"audit"});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    auto store = store::open_store(db_url_);
+    EXPECT_EQ(store->get_token(31337, contracts.nft, 12)->author, kDefault.lower_hex());
+    EXPECT_EQ(store->get_owner(31337, contracts.nft, 5), test_util::dev_address(2));
+    EXPECT_FALSE(store->get_token(31337, contracts.nft, 31));
+}
+
 }  // namespace
 }  // namespace tokensync

@@ -2,15 +2,12 @@
 
 #include <algorithm>
 #include <ctime>
-#include <map>
 
 #include <fmt/format.h>
 
-#include "chain/evm/eth_api.hpp"
 #include "chain/evm/types.hpp"
-#include "core/abi/decode.hpp"
-#include "core/abi/encode.hpp"
 #include "infra/log.hpp"
+#include "recovery/contract_reads.hpp"
 
 namespace tokensync::recovery {
 namespace {
@@ -27,29 +24,20 @@ std::string ids_text(const std::vector<core::Uint256>& ids) {
 class Recovery {
   public:
     Recovery(const RecoveryTarget& target, store::Store& store, const RecoverOptions& options)
-        : target_{target}, store_{store}, options_{options}, client_{target.rpc} {}
+        : target_{target}, store_{store}, options_{options}, authors_{target, store} {}
 
     RecoveryResult run() {
-        if (evm::get_code(client_, target_.contract).empty()) {
-            throw ContractNotFoundError(fmt::format(
-                "ContractNotFoundError: Contract at {} not found on {} (chain id {}): no code at that address; "
-                "check the address and the network",
-                target_.contract.checksum(), target_.chain_name, target_.chain_id));
-        }
-        // Every read sees the same block, so the counter and the authors agree.
-        block_ = evm::to_quantity(evm::block_number(client_));
-        reads_ = options_.reads;
-        reads_.block = block_;
-        reads_.multicall = resolve_multicall();
-        result_.multicall = reads_.multicall;
+        detail::ContractReader reader(target_, options_.reads);
+        result_.multicall = reader.multicall();
 
-        const core::Uint256 end = read_counter();
+        const core::Uint256 end = reader.counter();
         const core::Uint256 first(target_.config.first_token_id);
         result_.total_on_chain = end > first ? *end.checked_sub(first) : core::Uint256(0);
-        infra::log::debug("recovery.counter", {{"next_token_id", end.to_decimal()},
-                                               {"first_token_id", target_.config.first_token_id},
-                                               {"block", block_},
-                                               {"multicall", reads_.multicall ? reads_.multicall->checksum() : "off"}});
+        infra::log::debug("recovery.counter",
+                          {{"next_token_id", end.to_decimal()},
+                           {"first_token_id", target_.config.first_token_id},
+                           {"block", evm::to_quantity(reader.block())},
+                           {"multicall", reader.multicall() ? reader.multicall()->checksum() : "off"}});
 
         uint64_t remaining = options_.limit.value_or(UINT64_MAX);
         core::Uint256 cursor = first;
@@ -66,115 +54,29 @@ class Recovery {
                 result_.first_missing.push_back(page[i]);
             infra::log::debug("recovery.missing",
                               {{"count", static_cast<uint64_t>(page.size())}, {"ids", ids_text(page)}});
-            ensure_default_author();
-            if (!options_.dry_run) recover_page(page);
+            authors_.ensure_default_author();
+            if (!options_.dry_run) recover_page(reader, page);
         }
         return std::move(result_);
     }
 
   private:
-    std::optional<core::Address> resolve_multicall() {
-        switch (target_.config.multicall) {
-            case infra::MulticallMode::kOff:
-                return std::nullopt;
-            case infra::MulticallMode::kAddress: {
-                const core::Address at = *target_.config.multicall_address;
-                if (evm::get_code(client_, at).empty()) {
-                    throw ContractNotFoundError(fmt::format(
-                        "ContractNotFoundError: Multicall3 contract at {} (recovery.multicall) not found on {} "
-                        "(chain id {}): check the address, or set multicall: auto",
-                        at.checksum(), target_.chain_name, target_.chain_id));
-                }
-                return at;
-            }
-            case infra::MulticallMode::kAuto:
-                break;
-        }
-        return evm::detect_multicall3(client_);
-    }
-
-    core::Uint256 read_counter() {
-        const core::abi::Function& fn = target_.config.counter_fn;
-        const core::Bytes data = *core::abi::encode_call(fn, {});
-        const core::Bytes ret = evm::eth_call(client_, target_.contract, data, block_);
-        auto values = core::abi::decode_return(fn, ret);
-        const core::Uint256* v = values && values->size() == 1 ? (*values)[0].get_if<core::Uint256>() : nullptr;
-        if (v == nullptr) {
-            throw evm::RpcResponseError(fmt::format("{} on {} returned {} bytes, not a uint", fn.signature(),
-                                                    target_.contract.checksum(), ret.size()));
-        }
-        return *v;
-    }
-
-    void ensure_default_author() {
-        if (default_wallet_) return;
-        const std::string wallet = target_.config.default_author.checksum();
-        auto author = store_.find_author(wallet);
-        if (!author) {
-            throw DefaultAuthorNotFoundError(fmt::format(
-                "DefaultAuthorNotFoundError: the default author {} (recovery.default_author) has no author row, so "
-                "tokens of unknown authors cannot be attributed; create it with: tokensync authors add --wallet {} "
-                "--prompt \"...\"",
-                wallet, wallet));
-        }
-        default_wallet_ = author->wallet;
-    }
-
-    // The stored wallet of an author, or the default author's.
-    const std::string& author_wallet(const core::Address& wallet) {
-        auto it = authors_.find(wallet);
-        if (it == authors_.end()) {
-            std::string stored = *default_wallet_;
-            if (!wallet.is_zero()) {
-                if (auto author = store_.find_author(wallet.lower_hex())) stored = author->wallet;
-            }
-            it = authors_.emplace(wallet, std::move(stored)).first;
-        }
-        return it->second;
-    }
-
-    void recover_page(const std::vector<core::Uint256>& ids) {
-        const core::abi::Function& fn = target_.config.author_of_fn;
-        std::vector<evm::ContractCall> calls;
-        calls.reserve(ids.size());
-        for (const auto& id : ids) {
-            const core::abi::Value arg{id};
-            auto data = core::abi::encode_call(fn, std::span<const core::abi::Value>(&arg, 1));
-            if (!data) throw std::logic_error("recovery: cannot encode " + fn.signature());
-            calls.push_back({target_.contract, std::move(*data)});
-        }
-        const std::vector<evm::CallResult> answers = evm::bulk_call(target_.rpc, calls, reads_);
-
+    void recover_page(detail::ContractReader& reader, const std::vector<core::Uint256>& ids) {
+        const auto wallets = reader.addresses(target_.config.author_of_fn, ids);
         store::ChangeSet changes;
         changes.chain_id = target_.chain_id;
         changes.tokens.reserve(ids.size());
         const auto now = static_cast<int64_t>(std::time(nullptr));
         for (std::size_t i = 0; i < ids.size(); ++i) {
-            const core::Address* wallet = nullptr;
-            std::vector<core::abi::Value> values;
-            if (answers[i]) {
-                if (auto decoded = core::abi::decode_return(fn, *answers[i]); decoded && decoded->size() == 1) {
-                    values = std::move(*decoded);
-                    wallet = values[0].get_if<core::Address>();
-                }
-            }
-            if (wallet == nullptr) {
-                const std::string cause = answers[i] ? "the answer is not an address" : answers[i].error();
-                infra::log::warn("recovery.token_failed", {{"id", ids[i].to_decimal()}, {"error", cause}});
+            if (!wallets[i]) {
+                infra::log::warn("recovery.token_failed", {{"id", ids[i].to_decimal()}, {"error", wallets[i].error()}});
                 result_.failed.push_back(ids[i]);
                 continue;
             }
-            store::Token token;
-            token.contract = target_.contract;
-            token.token_id = ids[i];
-            token.author = author_wallet(*wallet);
-            token.status = store::TokenStatus::kDetected;
-            token.block_number = 0;  // found from the contract's state, not from a log
-            token.created_at = now;
-            token.updated_at = now;
+            store::Token token = detail::detected_token(target_.contract, ids[i], authors_.wallet_of(*wallets[i]), now);
             infra::log::debug(
                 "recovery.token_created",
-                {{"id", ids[i].to_decimal()}, {"prompt_author", wallet->checksum()}, {"author", *token.author}});
+                {{"id", ids[i].to_decimal()}, {"prompt_author", wallets[i]->checksum()}, {"author", *token.author}});
             changes.tokens.push_back(std::move(token));
         }
         if (options_.before_write) options_.before_write(ids);
@@ -189,11 +91,7 @@ class Recovery {
     const RecoveryTarget& target_;
     store::Store& store_;
     const RecoverOptions& options_;
-    evm::RpcClient client_;
-    std::string block_;
-    evm::BulkCallOptions reads_;
-    std::optional<std::string> default_wallet_;
-    std::map<core::Address, std::string> authors_;
+    detail::AuthorBook authors_;
     RecoveryResult result_;
 };
 
@@ -216,17 +114,12 @@ RecoveryTarget recovery_target(const infra::Config& config) {
     target.rpc.urls = chain->rpc;
     target.contract = contract->address;
     target.config = *config.recovery;
+    target.erc721 = std::ranges::find(contract->modules, infra::Module::kErc721) != contract->modules.end();
     return target;
 }
 
 RecoveryResult recover(const RecoveryTarget& target, store::Store& store, const RecoverOptions& options) {
-    try {
-        return Recovery(target, store, options).run();
-    } catch (const evm::BlockchainConnectionError& e) {
-        throw evm::BlockchainConnectionError(
-            fmt::format("BlockchainConnectionError: cannot reach chain {} (chain id {}): {}", target.chain_name,
-                        target.chain_id, e.what()));
-    }
+    return detail::naming_the_chain(target, [&] { return Recovery(target, store, options).run(); });
 }
 
 std::string format_ids(const std::vector<core::Uint256>& ids, uint64_t total, std::size_t max_shown) {

@@ -42,6 +42,7 @@ struct RecoveryTarget {
     chain::evm::RpcClientOptions rpc;
     core::Address contract;
     infra::RecoveryConfig config;
+    bool erc721 = false;  // the contract has the erc721 module (the audit compares owners)
 };
 
 // Throws ConfigError when the config has no recovery section.

@@ -14,16 +14,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "app/chain_indexer.hpp"
-#include "app/engine.hpp"
 #include "app/engine_test_support.hpp"
 #include "infra/redact.hpp"
 #include "recovery/recovery.hpp"
-#include "store/database_url.hpp"
-#include "store/sql/connection.hpp"
-#include "store/sql/dialect.hpp"
-#include "sync/range_ingest.hpp"
-#include "test_util/abi_call.hpp"
+#include "recovery/recovery_test_support.hpp"
 #include "test_util/devnet.hpp"
 
 namespace tokensync::recovery {
@@ -38,106 +32,28 @@ constexpr uint64_t kFirstId = 1;
 constexpr std::size_t kAuthors = 12;  // prompt authors; the first kKnown have an authors row
 constexpr std::size_t kKnown = 8;
 
-Address author_address(std::size_t i) {
-    core::ByteArray<20> b{};
-    b[0] = 0xa7;
-    b[18] = 0x10;
-    b[19] = static_cast<uint8_t>(i);
-    return Address(b);
-}
-
-const Address kDefaultAuthor = *Address::from_hex("0x00000000000000000000000000000000000d3fa1");
+const Address kDefaultAuthor = testing::default_author();
 
 // The chain, minted once for every test of the binary.
-struct Chain {
-    std::unique_ptr<test_util::Devnet> devnet;
-    test_util::TestContracts contracts;
-    Address multicall;
-    std::vector<std::size_t> author_of;  // index into author_address, by id - kFirstId
-};
-
-Chain& chain() {
-    static Chain c = [] {
-        Chain out;
-        out.devnet = std::make_unique<test_util::Devnet>(app::testing::quiet_devnet());
-        test_util::TestContractOptions nft_options;
-        nft_options.first_token_id = kFirstId;
-        out.contracts = out.devnet->deploy_test_contracts(nft_options);
-        out.multicall = out.devnet->deploy("TestMulticall");
-        std::mt19937_64 rng(20'261'124);
-        out.devnet->set_automine(false);
-        uint64_t minted = 0;
-        while (minted < kTokens) {
-            std::vector<std::string> hashes;
-            for (int t = 0; t < 10 && minted < kTokens; ++t) {
-                const uint64_t quantity = std::min<uint64_t>(kTokens - minted, 1 + rng() % 40);
-                const std::size_t author = rng() % kAuthors;
-                const Address minter = test_util::dev_address(1 + rng() % 8);
-                hashes.push_back(out.devnet->send_async(
-                    minter, out.contracts.nft,
-                    test_util::calldata("batchMint(address,uint256)",
-                                        {author_address(author).lower_hex(), std::to_string(quantity)}),
-                    200'000 + 60'000 * quantity));
-                out.author_of.insert(out.author_of.end(), quantity, author);
-                minted += quantity;
-            }
-            out.devnet->mine();
-            for (const auto& h : hashes)
-                out.devnet->wait_for_receipt(h);
-        }
-        out.devnet->set_automine(true);
-        return out;
-    }();
+testing::MintedChain& chain() {
+    static testing::MintedChain c =
+        testing::mint_chain({.tokens = kTokens, .first_id = kFirstId, .authors = kAuthors, .seed = 20'261'124});
     return c;
 }
 
 // The wallet a token of `id` must be attributed to, as stored.
-std::string expected_author(uint64_t id) {
-    const std::size_t a = chain().author_of.at(id - kFirstId);
-    return a < kKnown ? author_address(a).checksum() : kDefaultAuthor.lower_hex();
-}
-
-std::string recovery_yaml(const std::string& multicall) {
-    return fmt::format(
-        "recovery:\n"
-        "  contract: nft\n"
-        "  counter: \"function nextTokenId() view returns (uint256)\"\n"
-        "  author_of: \"function tokenPromptAuthor(uint256) view returns (address)\"\n"
-        "  first_token_id: {}\n"
-        "  default_author: \"{}\"\n"
-        "  batch_size: 1000\n"
-        "  multicall: \"{}\"\n",
-        kFirstId, kDefaultAuthor.lower_hex(), multicall);
-}
+std::string expected_author(uint64_t id) { return testing::attributed_author(chain(), id, kKnown); }
 
 class RecoveryOnDevnet : public ::testing::TestWithParam<Backend> {
   protected:
     // A database with the authors (known ones checksummed, the default in
     // lower case) and every minted token indexed by the engine.
     void index_everything(const std::string& multicall = "off") {
-        url_ = app::testing::fresh_database(GetParam(), dir_.path());
-        config_ = app::testing::devnet_config(*chain().devnet, chain().contracts, url_, recovery_yaml(multicall));
-        store_ = store::open_store(url_);
-        store_->migrate();
-        add_authors(*store_);
-        const auto& chain_config = config_.chains.front();
-        app::ChainIndexer indexer(config_, chain_config);
-        indexer.refresh(*store_);
-        sync::IngestOptions options = app::ingest_options(config_.sync);
-        for (const auto& c : app::contract_starts(config_, chain_config))
-            options.cursors.push_back({c.address, c.start_block});
-        const uint64_t head = chain().devnet->block_number();
-        sync::ingest_range(app::chain_target(chain_config), *store_, indexer, 0, head, options);
+        testing::IndexedDatabase db = testing::index_chain(chain(), GetParam(), dir_.path(), kKnown, multicall);
+        url_ = db.url;
+        config_ = std::move(db.config);
+        store_ = std::move(db.store);
         ASSERT_EQ(store_->count_tokens(chain_id(), nft()), kTokens);
-    }
-
-    void add_authors(store::Store& s) {
-        store::ChangeSet c;
-        c.chain_id = chain_id();
-        for (std::size_t i = 0; i < kKnown; ++i)
-            c.authors.push_back({author_address(i).checksum(), fmt::format("prompt {}", i), 1});
-        c.authors.push_back({kDefaultAuthor.lower_hex(), "the default", 1});
-        s.apply(c);
     }
 
     // Deletes `fraction` of the token rows at random; returns their ids, ascending.
@@ -149,12 +65,10 @@ class RecoveryOnDevnet : public ::testing::TestWithParam<Backend> {
         std::shuffle(ids.begin(), ids.end(), rng);
         ids.resize(static_cast<std::size_t>(static_cast<double>(kTokens) * fraction));
         std::sort(ids.begin(), ids.end());
-        const auto parsed = *store::parse_database_url(url_);
-        const auto& dialect = store::sql::dialect_for(parsed.kind);
-        auto conn = store::sql::open_connection(parsed);
+        testing::RawDatabase raw(url_);
         for (uint64_t id : ids) {
-            conn->execute("DELETE FROM tokens WHERE chain_id = ? AND contract = ? AND token_id = ?",
-                          {static_cast<int64_t>(chain_id()), nft().lower_hex(), dialect.encode_u256(id)});
+            raw.execute("DELETE FROM tokens WHERE chain_id = ? AND contract = ? AND token_id = ?",
+                        {static_cast<int64_t>(chain_id()), nft().lower_hex(), raw.u256(id)});
         }
         EXPECT_EQ(store_->count_tokens(chain_id(), nft()), kTokens - ids.size());
         return ids;

@@ -140,6 +140,19 @@ class Store {
                                                          const core::Uint256& first, const core::Uint256& end_exclusive,
                                                          std::size_t limit) = 0;
 
+    // The audit (sql_store_audit.cpp): up to `limit` token rows with ids in
+    // [first, end_exclusive) (no upper bound when nullopt), ascending, each
+    // with its ERC-721 owner (zero when none). Page by calling again from
+    // the last id returned + 1. owners_in_range: the same for owners rows
+    // (whether or not the token has a row).
+    virtual std::vector<Token> tokens_in_range(ChainId chain, const core::Address& contract, const core::Uint256& first,
+                                               const std::optional<core::Uint256>& end_exclusive,
+                                               std::size_t limit) = 0;
+    virtual std::vector<OwnerRow> owners_in_range(ChainId chain, const core::Address& contract,
+                                                  const core::Uint256& first,
+                                                  const std::optional<core::Uint256>& end_exclusive,
+                                                  std::size_t limit) = 0;
+
     // Small key/value JSON documents (settings, checkpoints of non-indexed
     // work). set_state rejects text that is not JSON.
     virtual std::optional<std::string> get_state(std::string_view key) = 0;

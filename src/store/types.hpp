@@ -132,6 +132,41 @@ struct StateEntry {
     friend bool operator==(const StateEntry&, const StateEntry&) = default;
 };
 
+// Repairs the audit makes (docs/recovery.md; store/sql/sql_store_audit.cpp),
+// applied after the rows and owners of the same batch.
+// A token's author set to the one the chain attributes.
+struct AuthorCorrection {
+    core::Address contract;
+    core::Uint256 token_id;
+    std::optional<std::string> author;
+
+    friend bool operator==(const AuthorCorrection&, const AuthorCorrection&) = default;
+};
+
+// A token's ERC-721 owner as ownerOf read it at `block_number`. It is stored
+// as if a transfer after every log of that block had set it: a later
+// transfer replaces it, an owner already set above that block stays, and
+// rollback_above below that block recomputes it from the stored transfers.
+struct OwnerCorrection {
+    core::Address contract;
+    core::Uint256 token_id;
+    core::Address owner;
+    uint64_t block_number = 0;
+
+    friend bool operator==(const OwnerCorrection&, const OwnerCorrection&) = default;
+};
+
+// The token row of an id the contract did not have at `block_number`,
+// deleted if that row was created at or below that block (a row a later
+// mint created stays); its mints, transfers and owner row, if any, stay.
+struct TokenDeletion {
+    core::Address contract;
+    core::Uint256 token_id;
+    uint64_t block_number = 0;
+
+    friend bool operator==(const TokenDeletion&, const TokenDeletion&) = default;
+};
+
 // Everything one batch changes in indexed state. Store::apply writes all of
 // it, with the cursors, in one database transaction; rows already present
 // are skipped, so replaying a batch changes nothing.
@@ -146,6 +181,9 @@ struct ChangeSet {
     std::vector<EventRow> events;
     std::vector<Cursor> cursors;
     std::vector<StateEntry> state;
+    std::vector<AuthorCorrection> author_corrections;
+    std::vector<OwnerCorrection> owner_corrections;
+    std::vector<TokenDeletion> token_deletions;
 };
 
 struct RowCounts {
@@ -165,10 +203,15 @@ struct ApplyResult {
     RowCounts transfers;
     RowCounts events;
     uint64_t cursors_written = 0;
+    // Audit repairs: `updated` rows changed (deleted), `skipped` already so.
+    RowCounts author_corrections;
+    RowCounts owner_corrections;
+    RowCounts token_deletions;
 
     // True when the batch was already fully stored (a replay).
     bool nothing_new() const noexcept {
-        for (const RowCounts* c : {&blocks, &raw_events, &authors, &tokens, &mint_events, &transfers, &events}) {
+        for (const RowCounts* c : {&blocks, &raw_events, &authors, &tokens, &mint_events, &transfers, &events,
+                                   &author_corrections, &owner_corrections, &token_deletions}) {
             if (c->inserted != 0 || c->updated != 0) return false;
         }
         return true;

@@ -50,6 +50,11 @@ class SqlStore final : public Store {
     std::vector<core::Uint256> missing_token_ids(ChainId chain, const core::Address& contract,
                                                  const core::Uint256& first, const core::Uint256& end_exclusive,
                                                  std::size_t limit) override;
+    std::vector<Token> tokens_in_range(ChainId chain, const core::Address& contract, const core::Uint256& first,
+                                       const std::optional<core::Uint256>& end_exclusive, std::size_t limit) override;
+    std::vector<OwnerRow> owners_in_range(ChainId chain, const core::Address& contract, const core::Uint256& first,
+                                          const std::optional<core::Uint256>& end_exclusive,
+                                          std::size_t limit) override;
     void drop_secondary_indexes() override;
     void build_secondary_indexes() override;
     std::vector<std::string> missing_secondary_indexes() override;
@@ -76,6 +81,16 @@ class SqlStore final : public Store {
                                                   RowCounts& counts);
     void insert_events(ChainId chain, const std::vector<EventRow>& events, RowCounts& counts);
     void write_cursor(ChainId chain, const Cursor& c);
+    // The audit's corrections and deletions (sql_store_audit.cpp).
+    void apply_audit_repairs(ChainId chain, const ChangeSet& changes, ApplyResult& result);
+    // A token of `contract` from the columns token_id, author, owner (NULL:
+    // none), status, block_number, created_at, updated_at (sql_store_audit.cpp).
+    Token token_from_row(const core::Address& contract, const Row& r) const;
+    // "<from> [AND token_id < ?] ORDER BY token_id LIMIT ?" and its
+    // parameters, for the audit's range reads (sql_store_audit.cpp).
+    static std::string range_sql(std::string_view from, const std::optional<core::Uint256>& end_exclusive);
+    Params range_params(ChainId chain, const core::Address& contract, const core::Uint256& first,
+                        const std::optional<core::Uint256>& end_exclusive, std::size_t limit) const;
     // Moves the balances of newly stored ERC-1155 transfers, in order.
     void move_balances(ChainId chain, const std::vector<const Transfer*>& fresh);
     // Makes a newly stored ERC-721 transfer the token's owner if it is the

@@ -180,18 +180,7 @@ void SqlStore::scan_tokens(ChainId chain, const core::Address& contract, std::si
     };
     run_scan(
         *conn_, scan, where_contract(chain, contract), page_size, [](const Row& r) { return Params{not_null(r[0])}; },
-        [&](const Row& r) {
-            sink(Token{
-                .contract = contract,
-                .token_id = dialect_.decode_u256(not_null(r[0])),
-                .author = r[1],
-                .owner = r[2] ? read_address(r[2]) : core::Address{},
-                .status = read_status(r[3]),
-                .block_number = read_u64(r[4]),
-                .created_at = read_i64(r[5]),
-                .updated_at = read_i64(r[6]),
-            });
-        });
+        [&](const Row& r) { sink(token_from_row(contract, r)); });
 }
 
 }  // namespace tokensync::store::sql

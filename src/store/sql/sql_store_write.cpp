@@ -131,6 +131,7 @@ ApplyResult SqlStore::apply(const ChangeSet& changes) {
     // transfers, which is what makes a replay leave them alone.
     move_balances(chain, fresh);
     move_owners(chain, fresh);
+    apply_audit_repairs(chain, changes, result);  // sql_store_audit.cpp
     insert_events(chain, changes.events, result.events);
     for (const Cursor& c : changes.cursors) {
         write_cursor(chain, c);
