@@ -65,14 +65,32 @@ TEST_P(SyncKill, BackfillKilledTwentyTimesEndsExact) {
     Devnet devnet(app::testing::quiet_devnet());
     const auto contracts = devnet.deploy_test_contracts();
     test_util::populate(devnet, contracts, activity(11, 30'000, 300));
+    const std::string head = std::to_string(devnet.block_number());
+    // How long this machine takes for the whole load and for a run that
+    // finds it done (start-up alone), on a scratch database: the kills are
+    // spread so that most land before the load completes, about a twentieth
+    // of the load's work apart, whatever the machine's speed.
+    const auto timed_run = [&](const std::string& config) {
+        const auto started = std::chrono::steady_clock::now();
+        auto p = start({"--config", config, "backfill", "--from", "0", "--to", head});
+        EXPECT_EQ(p.wait(), 0) << output();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+            .count();
+    };
+    const std::string scratch = write_config(devnet, contracts, database_url());
+    const auto whole_ms = timed_run(scratch);
+    const auto startup_ms = timed_run(scratch);
+    const auto work_ms = std::max<int64_t>(whole_ms - startup_ms, 20);
+    const int max_sleep_ms = static_cast<int>(startup_ms + work_ms / 10);
+
     const std::string db = database_url();
     const std::string config = write_config(devnet, contracts, db);
-    const std::string head = std::to_string(devnet.block_number());
     std::mt19937 rng(1234);
     int killed_while_running = 0;
     for (int i = 0; i < kKills; ++i) {
         auto p = start({"--config", config, "backfill", "--from", "0", "--to", head});
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 700)(rng)));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(20, max_sleep_ms)(rng)));
         if (p.running()) {
             ++killed_while_running;
             p.kill(SIGKILL);
@@ -80,7 +98,8 @@ TEST_P(SyncKill, BackfillKilledTwentyTimesEndsExact) {
         const int status = p.wait();
         EXPECT_TRUE(status == 128 + SIGKILL || status == 0) << "run " << i << ": status " << status << "\n" << output();
     }
-    EXPECT_GT(killed_while_running, kKills / 2) << "the kills should land while the backfill runs";
+    EXPECT_GT(killed_while_running, kKills / 2) << "the kills should land while the backfill runs (whole run "
+                                                << whole_ms << " ms, start-up " << startup_ms << " ms)";
     auto last = start({"--config", config, "backfill", "--from", "0", "--to", head});
     ASSERT_EQ(last.wait(), 0) << output();
     EXPECT_NE(output().find("backfill.completed"), std::string::npos) << output();

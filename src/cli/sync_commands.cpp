@@ -73,7 +73,7 @@ class DeferredIndexes {
     static constexpr std::string_view kMarker = "backfill/indexes_deferred";
 
     DeferredIndexes(store::Store& store, std::string_view mode, const std::string& key) : store_(store) {
-        const std::string marker = fmt::format(R"({{"backfill":"{}"}})", key);
+        const std::string marker = marker_for(key);
         active_ =
             mode == "defer" || (mode == "auto" && (!store_.has_indexed_rows() || store_.get_state(kMarker) == marker));
         if (!active_) return;
@@ -94,6 +94,11 @@ class DeferredIndexes {
     DeferredIndexes(const DeferredIndexes&) = delete;
     DeferredIndexes& operator=(const DeferredIndexes&) = delete;
 
+    // Clears the marker of the load `key` if it is still there.
+    static void forget(store::Store& store, const std::string& key) {
+        if (store.get_state(kMarker) == marker_for(key)) store.set_state(kMarker, "null");
+    }
+
     // Builds the indexes (once); a finished load clears the marker.
     void build(bool finished = true) {
         if (!active_) return;
@@ -107,6 +112,8 @@ class DeferredIndexes {
     }
 
   private:
+    static std::string marker_for(const std::string& key) { return fmt::format(R"({{"backfill":"{}"}})", key); }
+
     store::Store& store_;
     bool active_ = false;
 };
@@ -138,6 +145,9 @@ int run_backfill(const GlobalOptions& options, const BackfillArgs& args) {
     uint64_t start = from;
     if (const auto done = sync::checkpoint_done(*store, key)) {
         if (*done >= to) {
+            // A run killed between building the indexes and clearing the
+            // marker left it behind (migrate() has built the indexes).
+            DeferredIndexes::forget(*store, key);
             fmt::print("backfill.completed chain={} from={} to={} logs=0 note=\"already done\"\n", chain.name, from,
                        to);
             return kExitOk;
