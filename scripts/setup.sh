@@ -15,7 +15,8 @@ apt_packages=(
   libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy-16
-  prometheus
+  prometheus wrk
+  chromium
   nodejs
 )
 

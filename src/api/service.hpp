@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -13,6 +14,8 @@
 // app::Daemon fills it in; route tests fill it with their own parts.
 namespace tokensync::api {
 
+class DeliveryLog;  // delivery_log.hpp
+
 struct ServiceContext {
     const infra::Config* config = nullptr;  // the loaded config (never null in a running daemon)
     StorePool* stores = nullptr;            // migrated connections for request threads
@@ -24,6 +27,15 @@ struct ServiceContext {
     // Asks every follower for a step now (a catch-up to the node's head)
     // without waiting for it; POST /admin/catchup and webhook deliveries.
     std::function<void()> request_catchup;
+    // GET /health/ready: nullopt when ready (migrations applied, every
+    // chain caught up, none halted), else why not.
+    std::function<std::optional<std::string>()> not_ready;
+    // GET /metrics calls this first (gauges read from the followers).
+    std::function<void()> refresh_metrics;
+    // A webhook delivery for `chain_id` up to `block`: that chain's follower
+    // steps now. False when no followed chain has that id.
+    std::function<bool(uint64_t chain_id, uint64_t block)> wake_chain;
+    DeliveryLog* webhook_deliveries = nullptr;  // recent delivery ids (dedupe)
 };
 
 // Each group of routes is added by its own file:

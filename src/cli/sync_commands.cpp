@@ -8,13 +8,13 @@
 #include <atomic>
 #include <csignal>
 #include <memory>
-#include <thread>
 
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "app/chain_indexer.hpp"
+#include "app/daemon.hpp"
 #include "app/engine.hpp"
 #include "chain/evm/eth_api.hpp"
 #include "cli/exit_codes.hpp"
@@ -242,30 +242,22 @@ int run_catchup(const GlobalOptions& options) {
     return kExitOk;
 }
 
+// The daemon itself lives in app/daemon.cpp; this only loads the config and
+// wires the signals (g_stop) to it.
 int run_daemon(const GlobalOptions& options) {
     const infra::Config config = infra::load_config(options.config_path);
-    auto runners = make_runners(config);
-    recover_at_startup(config);  // before live follow, bounded by recovery.batch_size
+    app::DaemonHooks hooks;
+    hooks.version = TOKENSYNC_VERSION;
+    hooks.startup_recovery = [&config] {
+        if (!config.recovery || config.recovery->batch_size == 0) return std::string("off");
+        recover_at_startup(config);  // before live follow, bounded by recovery.batch_size
+        return std::string("done at start-up (see the log for its summary)");
+    };
+    app::Daemon daemon(config, std::move(hooks));
     install_stop_handlers();
-    std::atomic<std::size_t> halted{0};
-    std::vector<std::thread> threads;
-    threads.reserve(runners.size());
-    for (auto& r : runners) {
-        threads.emplace_back([&r, &halted] {
-            try {
-                const auto tracker = app::make_head_tracker(*r.chain);
-                r.follower->run(app::tracker_head_waiter(tracker), g_stop);
-            } catch (const std::exception& e) {
-                ++halted;
-                infra::log::error("sync.chain_stopped", {{"chain", r.chain->name}, {"error", e.what()}});
-            }
-        });
-    }
-    for (auto& t : threads)
-        t.join();
-    if (halted.load() > 0) return kExitPartial;
+    const int status = daemon.run(g_stop);
     infra::log::info("run.stopped", {{"signal", g_signals.load() > 0}});
-    return kExitOk;
+    return status == 0 ? kExitOk : kExitPartial;
 }
 
 }  // namespace

@@ -85,6 +85,24 @@ struct RecoveryConfig {
     std::optional<core::Address> multicall_address;  // set with kAddress
 };
 
+// The daemon's HTTP server (`server:`, config_server.cpp). Without the
+// section `tokensync run` serves nothing (docs/service.md).
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8000;
+    std::optional<std::string> admin_token;      // the admin API is disabled without it
+    std::uint64_t body_limit = 1 << 20;          // bytes; larger bodies get 413
+    std::uint64_t request_timeout_ms = 10'000;   // a request must arrive whole within this
+    std::uint64_t shutdown_timeout_ms = 10'000;  // SIGTERM: drain and commit within this, then exit
+    std::uint64_t threads = 2;                   // request handler threads
+};
+
+// `webhooks: alchemy:` (config_server.cpp).
+struct AlchemyWebhookConfig {
+    std::string signing_key;               // the webhook's signing key (HMAC-SHA256 of the body)
+    std::uint64_t remember_ids = 100'000;  // delivery ids kept for deduplication
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from ("" when parsed from text)
     std::string database{kDefaultDatabase};
@@ -92,6 +110,8 @@ struct Config {
     std::vector<ContractConfig> contracts;
     SyncConfig sync;
     std::optional<RecoveryConfig> recovery;
+    std::optional<ServerConfig> server;
+    std::optional<AlchemyWebhookConfig> alchemy_webhook;  // webhooks.alchemy
 
     const ChainConfig* find_chain(std::string_view name) const noexcept;
 };

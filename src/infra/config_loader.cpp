@@ -23,12 +23,14 @@ struct Section {
 };
 
 // In parse order: later sections may refer to earlier ones.
-constexpr std::array<Section, 5> kSections{{
+constexpr std::array<Section, 7> kSections{{
     {"database", parse_database_section, false},
     {"chains", parse_chains_section, true},
     {"contracts", parse_contracts_section, false},
     {"sync", parse_sync_section, false},
     {"recovery", parse_recovery_section, false},
+    {"server", parse_server_section, false},
+    {"webhooks", parse_webhooks_section, false},
 }};
 
 // Registers secrets before validation, so even the first error message is

@@ -18,6 +18,8 @@ void parse_chains_section(const ConfigNode& node, Config& config);
 void parse_contracts_section(const ConfigNode& node, Config& config);
 void parse_sync_section(const ConfigNode& node, Config& config);
 void parse_recovery_section(const ConfigNode& node, Config& config);
+void parse_server_section(const ConfigNode& node, Config& config);
+void parse_webhooks_section(const ConfigNode& node, Config& config);
 
 // A chain's `network:` (config_networks.cpp): an Alchemy network name gives
 // the chain id and, with `alchemy_api_key:`, the RPC URL.

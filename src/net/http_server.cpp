@@ -184,6 +184,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void reply_and_close(int status, std::string body) {
+        if (server_->options.on_refused) {
+            // The target is filled in even when the header failed a limit check.
+            server_->options.on_refused(status, parser_ ? std::string_view(parser_->get().target()) : "");
+        }
         server_->request_started();
         write(ServerReply{.status = status, .body = std::move(body), .headers = {}}, 11, false, true);
     }

@@ -54,6 +54,10 @@ struct HttpServerOptions {
     // is closed after it.
     std::chrono::milliseconds request_timeout{10'000};
     std::size_t threads = 2;  // handlers run on these threads
+    // Called when the server answers a request itself, without the handler
+    // (400, 413, 431), with its target as far as it was read ("" if none);
+    // for metrics. Runs on a server thread: keep it short.
+    std::function<void(int status, std::string_view target)> on_refused;
 };
 
 // An HTTP/1.1 server (Boost.Beast) that hands every complete request to one

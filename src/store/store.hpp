@@ -45,6 +45,40 @@ struct BalanceRow {
     friend bool operator==(const BalanceRow&, const BalanceRow&) = default;
 };
 
+// Rows of the read API (Store::list_tokens, Store::holdings).
+// Where a token sits in list_tokens' order.
+struct TokenPosition {
+    ChainId chain_id = 0;
+    core::Address contract;
+    core::Uint256 token_id;
+
+    friend bool operator==(const TokenPosition&, const TokenPosition&) = default;
+};
+
+struct TokenQuery {
+    std::optional<TokenStatus> status;
+    std::optional<std::string> author;   // wallet, matched case-insensitively
+    std::optional<TokenPosition> after;  // only tokens after this one
+    std::size_t limit = 100;
+};
+
+struct ListedToken {
+    ChainId chain_id = 0;
+    Token token;
+
+    friend bool operator==(const ListedToken&, const ListedToken&) = default;
+};
+
+struct Holding {
+    ChainId chain_id = 0;
+    core::Address contract;
+    core::Uint256 token_id;
+    core::Uint256 amount;
+    TokenStandard standard = TokenStandard::kErc1155;
+
+    friend bool operator==(const Holding&, const Holding&) = default;
+};
+
 struct MigrationResult {
     int applied = 0;  // migrations applied by this call
     int version = 0;  // schema version after the call
@@ -152,6 +186,16 @@ class Store {
                                                   const core::Uint256& first,
                                                   const std::optional<core::Uint256>& end_exclusive,
                                                   std::size_t limit) = 0;
+
+    // The daemon's read API (GET /api/tokens, /api/balances/{holder};
+    // store/sql/sql_store_api.cpp). Tokens of every chain and contract
+    // matching `query`, ordered by (chain, contract, token id), at most
+    // query.limit of them, starting after query.after (keyset pagination).
+    virtual std::vector<ListedToken> list_tokens(const TokenQuery& query) = 0;
+    // What `holder` holds on every chain and contract: ERC-1155 balances
+    // above zero and the ERC-721 tokens it owns (amount 1), ordered by
+    // (chain, contract, token id), at most `limit`. None for the zero address.
+    virtual std::vector<Holding> holdings(const core::Address& holder, std::size_t limit) = 0;
 
     // Small key/value JSON documents (settings, checkpoints of non-indexed
     // work). set_state rejects text that is not JSON.

@@ -43,6 +43,50 @@ ChainStatus Follower::status() const {
     return status_;
 }
 
+void Follower::wake(uint64_t block, EventSource source) {
+    std::lock_guard lock(wake_mutex_);
+    woken_ = true;
+    wake_block_ = std::max(wake_block_, block);
+    if (source == EventSource::kWebhook) wake_source_ = source;
+}
+
+void Follower::count_events(EventSource source, uint64_t logs) {
+    {
+        std::lock_guard lock(status_mutex_);
+        status_.events += logs;
+    }
+    if (options_.on_events) options_.on_events(source, logs);
+}
+
+std::optional<uint64_t> Follower::wait_for_work(const HeadWaiter& wait_head, uint64_t head,
+                                                std::chrono::milliseconds timeout) {
+    // The head waiter blocks on the head tracker, which wake() cannot reach:
+    // wait in short slices and look for a wake between them (a webhook's
+    // step starts within one slice).
+    constexpr std::chrono::milliseconds kSlice{20};
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        {
+            std::lock_guard lock(wake_mutex_);
+            if (woken_) {
+                woken_ = false;
+                const uint64_t block = std::exchange(wake_block_, 0);
+                step_source_ = std::exchange(wake_source_, EventSource::kLive);
+                {
+                    std::lock_guard status_lock(status_mutex_);
+                    ++status_.wakes;
+                }
+                return std::max(head, block == 0 ? chain::evm::block_number(client_) : block);
+            }
+        }
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        step_source_ = EventSource::kLive;
+        if (const auto seen = wait_head(head, std::min(left, kSlice))) return seen;
+    }
+}
+
 void Follower::set_state(FollowState state) {
     std::lock_guard lock(status_mutex_);
     status_.state = state;
@@ -127,6 +171,14 @@ void Follower::handle_reorg(const store::Cursor& cursor, uint64_t head) {
         status_.last_reorg_depth = depth;
         status_.max_reorg_depth = std::max(status_.max_reorg_depth, depth);
         status_.processed = *ancestor;
+        status_.recent_reorgs.push_back({.block = cursor.block_number,
+                                         .ancestor = *ancestor,
+                                         .depth = depth,
+                                         .at_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                                        std::chrono::system_clock::now().time_since_epoch())
+                                                        .count()});
+        constexpr std::size_t kRecentReorgs = 10;
+        if (status_.recent_reorgs.size() > kRecentReorgs) status_.recent_reorgs.erase(status_.recent_reorgs.begin());
     }
     infra::log::warn("sync.reorg", {{"chain", target_.name},
                                     {"depth", depth},
@@ -146,6 +198,7 @@ void Follower::ingest(const Position& pos, uint64_t to, uint64_t head, const std
         std::lock_guard lock(status_mutex_);
         status_.processed = r.done_to;
     }
+    count_events(step_source_, r.logs);
 }
 
 Follower::LiveStep Follower::live_step(const Position& pos, uint64_t to) {
@@ -194,6 +247,7 @@ Follower::LiveStep Follower::live_step(const Position& pos, uint64_t to) {
         std::lock_guard lock(status_mutex_);
         status_.processed = to;
     }
+    count_events(step_source_, logs.size());
     infra::log::info(
         "sync.live",
         {{"chain", target_.name}, {"from", pos.next}, {"to", to}, {"logs", static_cast<uint64_t>(logs.size())}});
@@ -229,6 +283,7 @@ void Follower::step(uint64_t head) {
 
 std::optional<uint64_t> Follower::catch_up(const std::atomic<bool>& stop) {
     set_state(FollowState::kCatchingUp);
+    step_source_ = EventSource::kBackfill;
     const uint64_t head = chain::evm::block_number(client_);
     {
         std::lock_guard lock(status_mutex_);
@@ -272,7 +327,8 @@ void Follower::run(const HeadWaiter& wait_head, const std::atomic<bool>& stop) {
     auto last_step = std::chrono::steady_clock::now();
     while (!stop.load()) {
         try {
-            const auto seen = wait_head(head, retry ? options_.retry_delay : std::chrono::milliseconds(1'000));
+            const auto seen =
+                wait_for_work(wait_head, head, retry ? options_.retry_delay : std::chrono::milliseconds(1'000));
             if (stop.load()) break;
             if (seen) {
                 head = *seen;

@@ -29,6 +29,11 @@ struct ContractStart {
 // start_block when it has no cursor yet.
 uint64_t next_block(store::Store& store, store::ChainId chain, const ContractStart& contract);
 
+// Where the events of a commit came from (metrics): the catch-up or a long
+// step through the parallel ingester, a step for a new head, or a step a
+// webhook delivery asked for (Follower::wake).
+enum class EventSource { kBackfill, kLive, kWebhook };
+
 struct FollowOptions {
     IngestOptions ingest;                        // catch-up and large steps (cursors are set by the follower)
     uint64_t finality_depth = 64;                // when the node has no "finalized" block
@@ -37,10 +42,21 @@ struct FollowOptions {
     // A step even without a new head this often (catches a reorg at the same
     // height, which changes no head number).
     std::chrono::milliseconds idle_check{5'000};
+    // Called after each commit with the number of logs it read (may be 0);
+    // from the follower's thread.
+    std::function<void(EventSource, uint64_t logs)> on_events;
 };
 
 enum class FollowState { kStarting, kCatchingUp, kLive, kHalted, kStopped };
 std::string_view to_string(FollowState state) noexcept;
+
+// One rollback, for /status.
+struct ReorgRecord {
+    uint64_t block = 0;     // the stored block that was replaced (the old cursor)
+    uint64_t ancestor = 0;  // the newest block kept
+    uint64_t depth = 0;
+    int64_t at_unix = 0;  // when it was handled
+};
 
 // What /status shows of one chain.
 struct ChainStatus {
@@ -50,6 +66,9 @@ struct ChainStatus {
     uint64_t reorgs = 0;
     uint64_t last_reorg_depth = 0;
     uint64_t max_reorg_depth = 0;
+    std::vector<ReorgRecord> recent_reorgs;  // newest last, at most 10
+    uint64_t events = 0;                     // logs committed since start
+    uint64_t wakes = 0;                      // steps asked for by wake()
     uint64_t steps = 0;
     uint64_t step_errors = 0;
     std::string last_error;  // redacted; empty when the last step succeeded
@@ -89,7 +108,19 @@ class Follower {
 
     ChainStatus status() const;
 
+    // Asks the running follower for a step now, up to at least `block` (0:
+    // the node's head, asked for in that step), without waiting for a new
+    // head. Thread-safe and cheap; wakes that arrive before the step are
+    // merged into one. Events that step commits count as `source`.
+    void wake(uint64_t block, EventSource source);
+
   private:
+    // Waits for a new head or a wake(), up to `timeout`: the head to step to,
+    // or nullopt. Sets step_source_.
+    std::optional<uint64_t> wait_for_work(const HeadWaiter& wait_head, uint64_t head,
+                                          std::chrono::milliseconds timeout);
+    void count_events(EventSource source, uint64_t logs);
+
     struct Position {
         uint64_t next = 0;                  // first block not yet processed by every contract
         std::optional<store::Cursor> last;  // the cursor below it, when one is stored
@@ -119,6 +150,12 @@ class Follower {
 
     mutable std::mutex status_mutex_;
     ChainStatus status_;
+
+    std::mutex wake_mutex_;
+    bool woken_ = false;
+    uint64_t wake_block_ = 0;
+    EventSource wake_source_ = EventSource::kLive;
+    EventSource step_source_ = EventSource::kLive;  // of the step under way (follower thread only)
 };
 
 }  // namespace tokensync::sync

@@ -76,7 +76,8 @@ uint64_t RpcClient::take_ids(std::size_t count) {
     return first;
 }
 
-net::HttpResponse RpcClient::post_with_retries(const std::string& body, const Accept& accept) {
+net::HttpResponse RpcClient::post_with_retries(std::span<const Request> requests, const std::string& body,
+                                               const Accept& accept) {
     const unsigned budget = std::max<unsigned>(options_.backoff.max_attempts, static_cast<unsigned>(endpoints_.size()));
     std::vector<std::optional<std::string>> causes(endpoints_.size());
     for (unsigned failures = 0;;) {
@@ -93,6 +94,7 @@ net::HttpResponse RpcClient::post_with_retries(const std::string& body, const Ac
         try {
             auto response = http(index).post("", body);
             failure = accept(response);
+            if (options_.observer) options_.observer(requests, endpoints_[index].authority, !failure);
             if (!failure) {
                 health_.record_success(index);
                 last_endpoint_ = index;
@@ -102,6 +104,7 @@ net::HttpResponse RpcClient::post_with_retries(const std::string& body, const Ac
             // Reconnect on the next try rather than reuse a connection in an unknown state.
             if (endpoints_[index].http) endpoints_[index].http->close();
             failure = Failure{infra::redact(e.what()), milliseconds{0}};
+            if (options_.observer) options_.observer(requests, endpoints_[index].authority, false);
         }
         now = EndpointHealth::Clock::now();
         health_.record_failure(index, now, now + failure->retry_after);
@@ -128,7 +131,7 @@ boost::json::value RpcClient::call(std::string_view method, boost::json::array p
     const Request request{std::string(method), std::move(params)};
     const std::string body = encode_request(id, request);
     std::optional<Result> outcome;
-    post_with_retries(body, [&](const net::HttpResponse& response) -> std::optional<Failure> {
+    post_with_retries({&request, 1}, body, [&](const net::HttpResponse& response) -> std::optional<Failure> {
         const auto retry_after = retry_after_of(response, options_.max_retry_after);
         if (auto cause = status_failure(response)) return Failure{*cause, retry_after};
         auto decoded = decode_response(response.body, id);
@@ -152,20 +155,21 @@ std::vector<Result> RpcClient::send_chunk(const std::vector<Request>& requests, 
     const std::string body =
         encode_batch(first_id, std::span<const Request>(requests.data() + begin, requests.data() + end));
     std::optional<BatchAnswer> answer;
-    post_with_retries(body, [&](const net::HttpResponse& response) -> std::optional<Failure> {
-        const auto retry_after = retry_after_of(response, options_.max_retry_after);
-        if (auto cause = status_failure(response)) return Failure{*cause, retry_after};
-        auto decoded = decode_batch(response.body, first_id, count);
-        if (!decoded) {
-            if (!response.ok()) return Failure{fmt::format("HTTP {}", response.status), retry_after};
-            return Failure{fmt::format("invalid answer: {}", decoded.error().reason), retry_after};
-        }
-        if (decoded->whole && is_rate_limit(*decoded->whole)) {
-            return Failure{fmt::format("rate limited: {}", decoded->whole->to_string()), retry_after};
-        }
-        answer = std::move(*decoded);
-        return std::nullopt;
-    });
+    post_with_retries(std::span<const Request>(requests.data() + begin, requests.data() + end), body,
+                      [&](const net::HttpResponse& response) -> std::optional<Failure> {
+                          const auto retry_after = retry_after_of(response, options_.max_retry_after);
+                          if (auto cause = status_failure(response)) return Failure{*cause, retry_after};
+                          auto decoded = decode_batch(response.body, first_id, count);
+                          if (!decoded) {
+                              if (!response.ok()) return Failure{fmt::format("HTTP {}", response.status), retry_after};
+                              return Failure{fmt::format("invalid answer: {}", decoded.error().reason), retry_after};
+                          }
+                          if (decoded->whole && is_rate_limit(*decoded->whole)) {
+                              return Failure{fmt::format("rate limited: {}", decoded->whole->to_string()), retry_after};
+                          }
+                          answer = std::move(*decoded);
+                          return std::nullopt;
+                      });
     return std::move(answer->items);
 }
 

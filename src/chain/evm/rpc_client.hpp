@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,10 @@ struct RpcClientOptions {
     std::chrono::milliseconds max_retry_after{60'000};     // longer Retry-After requests are shortened to this
     std::optional<uint64_t> seed;                          // jitter seed, for deterministic tests
     std::function<void(std::chrono::milliseconds)> sleep;  // defaults to std::this_thread::sleep_for
+    // Called after every HTTP exchange, retries included (metrics): the
+    // requests it carried, the endpoint's host:port (never its path or
+    // query, which may hold a key) and whether the answer was usable.
+    std::function<void(std::span<const Request> requests, std::string_view authority, bool ok)> observer;
 };
 
 // A JSON-RPC client for one chain over HTTP, with retries, back-off and
@@ -77,7 +82,8 @@ class RpcClient {
     };
     using Accept = std::function<std::optional<Failure>(const net::HttpResponse&)>;
 
-    net::HttpResponse post_with_retries(const std::string& body, const Accept& accept);
+    net::HttpResponse post_with_retries(std::span<const Request> requests, const std::string& body,
+                                        const Accept& accept);
     std::vector<Result> send_chunk(const std::vector<Request>& requests, std::size_t begin, std::size_t end);
     void retry_rate_limited_items(const std::vector<Request>& requests, std::vector<Result>& results);
     net::HttpClient& http(std::size_t index);

@@ -56,13 +56,22 @@ void PgConnection::fail(const PGresult* result) const {
     throw StoreError(fmt::format("PostgreSQL error on {}: {}", where_, message));
 }
 
+void PgConnection::reconnect_if_lost() {
+    if (in_transaction_ || PQstatus(conn_.get()) != CONNECTION_BAD) return;
+    PQreset(conn_.get());
+    // Still down: the statement fails with libpq's "no connection" message.
+    if (PQstatus(conn_.get()) == CONNECTION_OK) statements_.clear();  // prepared statements died with the session
+}
+
 void PgConnection::exec_script(const std::string& sql) {
+    reconnect_if_lost();
     ResultHandle result{PQexec(conn_.get(), sql.c_str())};
     auto status = PQresultStatus(result.get());
     if (!result || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) fail(result.get());
 }
 
 ResultHandle PgConnection::exec_prepared(const std::string& sql, std::span<const char* const> values) {
+    reconnect_if_lost();
     auto it = statements_.find(sql);
     if (it == statements_.end()) {
         // Prepared statements live for the session and survive a rolled
@@ -136,6 +145,7 @@ std::vector<sql::Row> PgConnection::query(const std::string& sql, const sql::Par
 // the process dies.
 void PgConnection::begin_write() {
     exec_script("BEGIN");
+    in_transaction_ = true;
     try {
         query("SELECT pg_advisory_xact_lock(?::bigint)", {kWriteLockKey});
     } catch (...) {
@@ -144,9 +154,13 @@ void PgConnection::begin_write() {
     }
 }
 
-void PgConnection::commit() { exec_script("COMMIT"); }
+void PgConnection::commit() {
+    exec_script("COMMIT");
+    in_transaction_ = false;
+}
 
 void PgConnection::rollback() noexcept {
+    in_transaction_ = false;
     if (PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) {
         ResultHandle result{PQexec(conn_.get(), "ROLLBACK")};
     }

@@ -47,11 +47,16 @@ class PgConnection final : public sql::Connection {
 
   private:
     ResultHandle run(const std::string& sql, const sql::Params& params);
+    // A connection the server dropped (a restart, a fail-over) is opened
+    // again at the next use outside a transaction; inside one the error
+    // stands (the transaction is gone) until the caller's rollback.
+    void reconnect_if_lost();
     [[noreturn]] void fail(const PGresult* result) const;
 
     std::string where_;  // "host:port/db", for messages
     ConnHandle conn_;
-    std::unordered_map<std::string, std::string> statements_;                   // SQL text -> prepared name
+    bool in_transaction_ = false;                              // between begin_write and commit/rollback
+    std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
     std::unordered_map<std::string, std::unique_ptr<sql::RowWriter>> writers_;  // keyed by SQL text
 };
 

@@ -55,6 +55,9 @@ class SqlStore final : public Store {
     std::vector<OwnerRow> owners_in_range(ChainId chain, const core::Address& contract, const core::Uint256& first,
                                           const std::optional<core::Uint256>& end_exclusive,
                                           std::size_t limit) override;
+    // Read API (sql_store_api.cpp).
+    std::vector<ListedToken> list_tokens(const TokenQuery& query) override;
+    std::vector<Holding> holdings(const core::Address& holder, std::size_t limit) override;
     void drop_secondary_indexes() override;
     void build_secondary_indexes() override;
     std::vector<std::string> missing_secondary_indexes() override;
