@@ -116,32 +116,6 @@ std::expected<std::optional<uint64_t>, BadBody> limit_member(const boost::json::
     return std::unexpected(BadBody{"\"limit\" must be a positive integer"});
 }
 
-boost::json::array id_array(const std::vector<core::Uint256>& ids) {
-    boost::json::array out;
-    out.reserve(ids.size());
-    for (const auto& id : ids)
-        out.emplace_back(id.to_decimal());
-    return out;
-}
-
-std::string recovery_json(const recovery::RecoveryResult& r, bool dry_run) {
-    boost::json::object out{
-        {"dry_run", dry_run},
-        {"recovered", r.recovered},
-        {"duplicates_skipped", r.duplicates_skipped},
-        {"failed", id_array(r.failed)},
-        {"total_on_chain", r.total_on_chain.to_decimal()},
-        {"missing", r.missing},
-        {"first_missing", id_array(r.first_missing)},
-    };
-    if (r.multicall) {
-        out["multicall"] = r.multicall->checksum();
-    } else {
-        out["multicall"] = nullptr;
-    }
-    return boost::json::serialize(out);
-}
-
 // Runs `work` on a leased store and turns what the recovery layer throws
 // into statuses: the database down is 503, the node unreachable 502, a
 // config that cannot work 409.
@@ -202,7 +176,10 @@ net::ServerReply recover(ServiceContext& context, const RouteRequest& request) {
     options.dry_run = *dry_run;
     options.limit = *limit;
     return with_recovery_target(context, [&](const recovery::RecoveryTarget& target, store::Store& store) {
-        return recovery_json(recovery::recover(target, store, options), options.dry_run);
+        const recovery::RecoveryResult result = recovery::recover(target, store, options);
+        std::string json = recovery::to_json(result, options.dry_run);
+        if (context.recovery_done) context.recovery_done("admin", json, options.dry_run ? 0 : result.recovered);
+        return json;
     });
 }
 

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/router.hpp"
 #include "api/store_pool.hpp"
@@ -36,6 +37,10 @@ struct ServiceContext {
     // steps now. False when no followed chain has that id.
     std::function<bool(uint64_t chain_id, uint64_t block)> wake_chain;
     DeliveryLog* webhook_deliveries = nullptr;  // recent delivery ids (dedupe)
+    // A counter-gap recovery finished (`trigger`: "startup" or "admin"):
+    // its result as recovery::to_json gives it, and the rows it inserted;
+    // /status shows the last one and /metrics counts them.
+    std::function<void(std::string_view trigger, const std::string& result_json, uint64_t recovered)> recovery_done;
 };
 
 // Each group of routes is added by its own file:

@@ -216,6 +216,12 @@ TEST_F(ServiceApi, RecoverDryRunThenForRealThenAuditAndSyncToken) {
     EXPECT_EQ(r.at("dry_run"), false);
     EXPECT_EQ(r.at("recovered").to_number<uint64_t>(), kDeleted.size());
     EXPECT_TRUE(r.at("failed").as_array().empty());
+    // The run is counted by /metrics and is /status's last recovery.
+    EXPECT_NE(daemon->get("/metrics").body.find("\ntokensync_recovered_tokens_total{trigger=\"admin\"} 3\n"),
+              std::string::npos);
+    const auto last = parse_object(daemon->get("/status")).at("recovery").as_object().at("last_result").as_object();
+    EXPECT_EQ(text(last.at("trigger")), "admin");
+    EXPECT_EQ(last.at("result").as_object().at("recovered").to_number<uint64_t>(), kDeleted.size());
     const auto recovered = parse_object(daemon->get("/api/tokens/nft/17"));
     EXPECT_EQ(text(recovered.at("author")), kAuthorA.checksum());  // tokenPromptAuthor, a registered wallet
     EXPECT_EQ(parse_object(daemon->post("/admin/recover", R"({"dry_run":true})", admin_headers()))

@@ -88,7 +88,13 @@ struct Daemon::State {
     api::Router router;
     std::unique_ptr<net::HttpServer> server;
     std::mutex recovery_mutex;
-    std::string recovery_summary = "not run";
+    std::string last_recovery = "null";  // JSON: {trigger, at, result} of the last recovery
+    uint64_t recovery_runs = 0;
+    // Tokens by status, read at most every kTokenCountTtl (a full count of
+    // the tokens table is too much for every /status and /metrics request).
+    std::mutex token_counts_mutex;
+    std::vector<store::TokenStatusCount> token_counts;
+    std::optional<Clock::time_point> token_counts_read;
     std::mutex metrics_mutex;  // refresh_metrics from several request threads
 
     explicit State(const infra::Config& c, DaemonHooks h) : config(c), hooks(std::move(h)) {}
@@ -98,6 +104,10 @@ struct Daemon::State {
     std::string status_json();
     void refresh_metrics();
     bool wake_chain(uint64_t chain_id, uint64_t block);
+    void recovery_done(std::string_view trigger, const std::string& result_json, uint64_t recovered);
+    std::vector<store::TokenStatusCount> tokens_by_status();
+    std::string chain_name(uint64_t chain_id) const;
+    std::string contract_name(uint64_t chain_id, const core::Address& address) const;
     void request_catchup();
 };
 
@@ -141,6 +151,59 @@ std::optional<std::string> Daemon::State::not_ready() const {
     return std::nullopt;
 }
 
+void Daemon::State::recovery_done(std::string_view trigger, const std::string& result_json, uint64_t recovered) {
+    const infra::Labels labels{{"trigger", std::string(trigger)}};
+    metrics.counter("tokensync_recovery_runs_total", "Counter-gap recoveries run by the daemon", labels).inc();
+    metrics.counter("tokensync_recovered_tokens_total", "Token rows inserted by counter-gap recoveries", labels)
+        .inc(static_cast<double>(recovered));
+    const boost::json::object last{
+        {"trigger", trigger}, {"at", unix_now()}, {"result", boost::json::parse(result_json)}};
+    std::lock_guard lock(recovery_mutex);
+    last_recovery = boost::json::serialize(last);
+    ++recovery_runs;
+    {
+        // A recovery changes the counts: read them again on the next request.
+        std::lock_guard counts_lock(token_counts_mutex);
+        token_counts_read.reset();
+    }
+}
+
+std::vector<store::TokenStatusCount> Daemon::State::tokens_by_status() {
+    constexpr auto kTokenCountTtl = std::chrono::seconds(5);
+    std::lock_guard lock(token_counts_mutex);
+    if (stores && (!token_counts_read || Clock::now() - *token_counts_read > kTokenCountTtl)) {
+        try {
+            auto lease = stores->lease();
+            try {
+                token_counts = lease->count_tokens_by_status();
+            } catch (...) {
+                lease.discard();
+                throw;
+            }
+            token_counts_read = Clock::now();
+        } catch (const std::exception& e) {
+            // The database is down: /health says so; keep the last counts.
+            infra::log::debug("status.token_counts_failed", {{"error", e.what()}});
+        }
+    }
+    return token_counts;
+}
+
+std::string Daemon::State::chain_name(uint64_t chain_id) const {
+    for (const auto& chain : config.chains) {
+        if (chain.chain_id == chain_id) return chain.name;
+    }
+    return std::to_string(chain_id);
+}
+
+std::string Daemon::State::contract_name(uint64_t chain_id, const core::Address& address) const {
+    for (const auto& contract : config.contracts) {
+        const auto* chain = config.find_chain(contract.chain);
+        if (chain != nullptr && chain->chain_id == chain_id && contract.address == address) return contract.name;
+    }
+    return address.checksum();
+}
+
 std::string Daemon::State::status_json() {
     boost::json::array chains;
     for (const auto& r : runners) {
@@ -175,11 +238,17 @@ std::string Daemon::State::status_json() {
         };
         chains.push_back(std::move(chain));
     }
-    std::string recovery;
+    boost::json::object recovery;
     {
         std::lock_guard lock(recovery_mutex);
-        recovery = recovery_summary;
+        recovery["last_result"] = boost::json::parse(last_recovery);
+        recovery["runs"] = recovery_runs;
     }
+    boost::json::object by_status;
+    for (const auto status : store::all_token_statuses())
+        by_status[store::to_string(status)] = 0;
+    for (const auto& c : tokens_by_status())
+        by_status[store::to_string(c.status)] = by_status[store::to_string(c.status)].to_number<uint64_t>() + c.count;
     const auto why = not_ready();
     boost::json::object body{
         {"version", hooks.version},
@@ -187,7 +256,8 @@ std::string Daemon::State::status_json() {
         {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count()},
         {"ready", !why.has_value()},
         {"chains", std::move(chains)},
-        {"recovery", boost::json::object{{"last_result", recovery}}},
+        {"recovery", std::move(recovery)},
+        {"tokens_by_status", std::move(by_status)},
         {"webhooks", boost::json::object{{"alchemy_enabled", config.alchemy_webhook.has_value()},
                                          {"remembered_ids", deliveries ? deliveries->size() : 0}}},
     };
@@ -199,6 +269,14 @@ void Daemon::State::refresh_metrics() {
     metrics.gauge("tokensync_uptime_seconds", "Seconds since the daemon started")
         .set(std::chrono::duration<double>(Clock::now() - started).count());
     metrics.gauge("tokensync_build_info", "The daemon's version (always 1)", {{"version", hooks.version}}).set(1);
+    for (const auto& c : tokens_by_status()) {
+        metrics
+            .gauge("tokensync_tokens", "Token rows by chain, contract and lifecycle status",
+                   {{"chain", chain_name(c.chain_id)},
+                    {"contract", contract_name(c.chain_id, c.contract)},
+                    {"status", std::string(store::to_string(c.status))}})
+            .set(static_cast<double>(c.count));
+    }
     for (auto& r : runners) {
         const auto s = r->follower->status();
         const infra::Labels chain{{"chain", r->chain->name}};
@@ -314,6 +392,9 @@ Daemon::Daemon(const infra::Config& config, DaemonHooks hooks)
         s.context.refresh_metrics = [&s] { s.refresh_metrics(); };
         s.context.wake_chain = [&s](uint64_t chain_id, uint64_t block) { return s.wake_chain(chain_id, block); };
         s.context.webhook_deliveries = s.deliveries.get();
+        s.context.recovery_done = [&s](std::string_view trigger, const std::string& json, uint64_t recovered) {
+            s.recovery_done(trigger, json, recovered);
+        };
         api::add_ops_routes(s.router, s.context);
         api::add_webhook_routes(s.router, s.context);
         api::add_read_routes(s.router, s.context);
@@ -348,12 +429,8 @@ int Daemon::run(const std::atomic<bool>& stop) {
                                               {"alchemy_webhook", s.config.alchemy_webhook.has_value()}});
     }
     if (s.hooks.startup_recovery) {
-        auto& runs = s.metrics.counter("tokensync_recovery_runs_total", "Counter-gap recoveries run by the daemon",
-                                       {{"trigger", "startup"}});
-        std::string summary = s.hooks.startup_recovery();  // throws: the daemon stops, as before it served
-        if (summary != "off") runs.inc();
-        std::lock_guard lock(s.recovery_mutex);
-        s.recovery_summary = std::move(summary);
+        // Throws: the daemon stops, as before it served.
+        if (const auto run = s.hooks.startup_recovery()) s.recovery_done("startup", run->result_json, run->recovered);
     }
     for (auto& runner : s.runners) {
         ChainRunner* r = runner.get();

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "infra/config.hpp"
@@ -16,9 +17,14 @@ namespace tokensync::app {
 struct DaemonHooks {
     std::string version;  // shown by /status
     // Run once after the server started and before the followers start
-    // (recovery at start-up); returns a one-line summary for /status.
+    // (recovery at start-up); returns its result as recovery::to_json gives
+    // it and the rows inserted, or nullopt when start-up recovery is off.
     // An exception stops the daemon.
-    std::function<std::string()> startup_recovery;
+    struct RecoveryRun {
+        std::string result_json;
+        uint64_t recovered = 0;
+    };
+    std::function<std::optional<RecoveryRun>()> startup_recovery;
 };
 
 class Daemon {

@@ -223,6 +223,11 @@ TEST_F(DaemonDevnet, OpsRoutesAnswerAndMetricsPassPromtool) {
     EXPECT_EQ(chain.at("blocks_behind").as_int64(), 0);
     EXPECT_EQ(chain.at("head").as_int64(), static_cast<int64_t>(devnet_->block_number()));
     EXPECT_TRUE(chain.at("reorgs").as_object().contains("recent"));
+    // Every lifecycle status is listed, even with no token yet; no recovery ran.
+    const auto& by_status = json.at("tokens_by_status").as_object();
+    EXPECT_EQ(by_status.size(), 6u) << status.body;
+    EXPECT_EQ(by_status.at("detected").to_number<int64_t>(), 0) << status.body;
+    EXPECT_TRUE(json.at("recovery").as_object().at("last_result").is_null()) << status.body;
 
     const DaemonResponse metrics = daemon.get("/metrics");
     ASSERT_EQ(metrics.status, 200);
@@ -270,6 +275,22 @@ TEST_F(DaemonDevnet, CustomWebhookWakesTheFollower) {
     const std::string metrics = daemon.get("/metrics").body;
     EXPECT_GE(metric(metrics, "tokensync_events_ingested_total{chain=\"base\",source=\"webhook\"}"), 3) << metrics;
     EXPECT_EQ(metric(metrics, "tokensync_webhook_deliveries_total{outcome=\"accepted\"}"), 1);
+    // The token counts (read again at most every 5 s) reach /status and /metrics.
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    int64_t detected = -1;
+    while (detected != 3 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(500ms);
+        detected = boost::json::parse(daemon.get("/status").body)
+                       .as_object()
+                       .at("tokens_by_status")
+                       .as_object()
+                       .at("detected")
+                       .to_number<int64_t>();
+    }
+    EXPECT_EQ(detected, 3);
+    EXPECT_EQ(
+        metric(daemon.get("/metrics").body, "tokensync_tokens{chain=\"base\",contract=\"nft\",status=\"detected\"}"),
+        3);
 }
 
 TEST_F(DaemonDevnet, AddressActivityWebhookWakesTheFollower) {

@@ -66,8 +66,8 @@ void add_recover_command(CLI::App& app, const GlobalOptions& options, int& exit_
     recover->callback([&options, &exit_code] { exit_code = run_guarded([&] { return run_recover(options, args); }); });
 }
 
-void recover_at_startup(const infra::Config& config) {
-    if (!config.recovery || config.recovery->batch_size == 0) return;
+std::optional<recovery::RecoveryResult> recover_at_startup(const infra::Config& config) {
+    if (!config.recovery || config.recovery->batch_size == 0) return std::nullopt;
     recovery::RecoverOptions opts;
     opts.limit = config.recovery->batch_size;
     const recovery::RecoveryResult r = run_recovery(config, opts);
@@ -75,6 +75,7 @@ void recover_at_startup(const infra::Config& config) {
     if (!r.failed.empty()) {
         infra::log::warn("recovery.failed", {{"ids", recovery::format_ids(r.failed, r.failed.size(), kFailedShown)}});
     }
+    return r;
 }
 
 }  // namespace tokensync::cli

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <optional>
+
 #include <CLI/App.hpp>
 
 #include "cli/global_options.hpp"
 #include "infra/config.hpp"
+#include "recovery/recovery.hpp"
 
 namespace tokensync::cli {
 
@@ -17,6 +20,6 @@ void add_recover_command(CLI::App& app, const GlobalOptions& options, int& exit_
 // What `tokensync run` does before following: recovers at most
 // recovery.batch_size missing ids (nothing when there is no recovery section
 // or batch_size is 0) and logs the outcome. Errors propagate.
-void recover_at_startup(const infra::Config& config);
+std::optional<recovery::RecoveryResult> recover_at_startup(const infra::Config& config);
 
 }  // namespace tokensync::cli

@@ -22,6 +22,7 @@
 #include "cli/recover_command.hpp"
 #include "infra/config_loader.hpp"
 #include "infra/log.hpp"
+#include "recovery/recovery.hpp"
 #include "store/store.hpp"
 #include "sync/follower.hpp"
 #include "sync/range_ingest.hpp"
@@ -248,10 +249,11 @@ int run_daemon(const GlobalOptions& options) {
     const infra::Config config = infra::load_config(options.config_path);
     app::DaemonHooks hooks;
     hooks.version = TOKENSYNC_VERSION;
-    hooks.startup_recovery = [&config] {
-        if (!config.recovery || config.recovery->batch_size == 0) return std::string("off");
-        recover_at_startup(config);  // before live follow, bounded by recovery.batch_size
-        return std::string("done at start-up (see the log for its summary)");
+    hooks.startup_recovery = [&config]() -> std::optional<app::DaemonHooks::RecoveryRun> {
+        // Before live follow, bounded by recovery.batch_size.
+        const auto result = recover_at_startup(config);
+        if (!result) return std::nullopt;
+        return app::DaemonHooks::RecoveryRun{recovery::to_json(*result, false), result->recovered};
     };
     app::Daemon daemon(config, std::move(hooks));
     install_stop_handlers();

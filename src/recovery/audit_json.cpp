@@ -1,5 +1,5 @@
-// The audit's results as JSON: what `tokensync audit --json` prints and the
-// HTTP routes return. Ids are decimal strings (a uint256 does not fit a
+// The audit's and the recovery's results as JSON: what `tokensync audit
+// --json` prints, the HTTP routes return and /status shows. Ids are decimal strings (a uint256 does not fit a
 // JSON number); absent values are null.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include "recovery/audit.hpp"
+#include "recovery/recovery.hpp"
 
 namespace tokensync::recovery {
 namespace {
@@ -14,6 +15,14 @@ namespace {
 namespace json = boost::json;
 
 json::value text_or_null(const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); }
+
+json::array id_array(const std::vector<core::Uint256>& ids) {
+    json::array out;
+    out.reserve(ids.size());
+    for (const core::Uint256& id : ids)
+        out.emplace_back(id.to_decimal());
+    return out;
+}
 
 json::object drift(const DriftCount& count) {
     json::array examples;
@@ -48,6 +57,20 @@ std::string to_json(const AuditReport& report) {
         {"remaining", report.remaining()},
         {"failed", json::object{{"count", report.failed_count}, {"ids", std::move(failed)}}},
         {"clean", report.clean()},
+    };
+    return json::serialize(out);
+}
+
+std::string to_json(const RecoveryResult& result, bool dry_run) {
+    const json::object out{
+        {"dry_run", dry_run},
+        {"recovered", result.recovered},
+        {"duplicates_skipped", result.duplicates_skipped},
+        {"failed", id_array(result.failed)},
+        {"total_on_chain", result.total_on_chain.to_decimal()},
+        {"missing", result.missing},
+        {"first_missing", id_array(result.first_missing)},
+        {"multicall", result.multicall ? json::value(result.multicall->checksum()) : json::value(nullptr)},
     };
     return json::serialize(out);
 }

@@ -75,6 +75,11 @@ struct RecoveryResult {
 // store::StoreError.
 RecoveryResult recover(const RecoveryTarget& target, store::Store& store, const RecoverOptions& options = {});
 
+// The result as one JSON object (ids as decimal strings): what POST
+// /admin/recover answers and /status shows of the last run
+// (audit_json.cpp).
+std::string to_json(const RecoveryResult& result, bool dry_run);
+
 // "[1, 5, 12]", or "[1, 5, 12, ... 4997 more]" when `total` exceeds the ids shown.
 std::string format_ids(const std::vector<core::Uint256>& ids, uint64_t total, std::size_t max_shown = 20);
 

@@ -69,6 +69,16 @@ struct ListedToken {
     friend bool operator==(const ListedToken&, const ListedToken&) = default;
 };
 
+// Token rows of one chain, contract and status (Store::count_tokens_by_status).
+struct TokenStatusCount {
+    ChainId chain_id = 0;
+    core::Address contract;
+    TokenStatus status = TokenStatus::kDetected;
+    uint64_t count = 0;
+
+    friend bool operator==(const TokenStatusCount&, const TokenStatusCount&) = default;
+};
+
 struct Holding {
     ChainId chain_id = 0;
     core::Address contract;
@@ -196,6 +206,9 @@ class Store {
     // above zero and the ERC-721 tokens it owns (amount 1), ordered by
     // (chain, contract, token id), at most `limit`. None for the zero address.
     virtual std::vector<Holding> holdings(const core::Address& holder, std::size_t limit) = 0;
+    // How many token rows each (chain, contract, status) has, for /status
+    // and /metrics; ordered by chain, contract, status; no zero counts.
+    virtual std::vector<TokenStatusCount> count_tokens_by_status() = 0;
 
     // Small key/value JSON documents (settings, checkpoints of non-indexed
     // work). set_state rejects text that is not JSON.

@@ -136,6 +136,19 @@ TEST_P(StoreApi, ListsEveryTokenInChainContractIdOrder) {
     EXPECT_TRUE(rows[1].token.owner.is_zero());
 }
 
+// /status and /metrics count tokens per chain, contract and status.
+TEST_P(StoreApi, CountsTokensByChainContractAndStatus) {
+    EXPECT_TRUE(store_->count_tokens_by_status().empty());
+    add_tokens(*store_);
+    const std::vector<TokenStatusCount> want = {
+        {1, kNft, TokenStatus::kDetected, 2},
+        {1, kNft, TokenStatus::kReady, 1},
+        {1, kMulti, TokenStatus::kFailed, 1},
+        {5, kNft, TokenStatus::kDetected, 1},
+    };
+    EXPECT_EQ(store_->count_tokens_by_status(), want);
+}
+
 TEST_P(StoreApi, PagesFollowEachOtherWithoutGapsOrRepeats) {
     add_tokens(*store_);
     const auto everything = all({});

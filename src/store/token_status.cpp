@@ -15,7 +15,12 @@ constexpr std::array<std::pair<TokenStatus, std::string_view>, 6> kNames{{
     {TokenStatus::kFailed, "failed"},
 }};
 
+constexpr std::array<TokenStatus, 6> kAll{TokenStatus::kDetected, TokenStatus::kGenerating, TokenStatus::kUploading,
+                                          TokenStatus::kReady,    TokenStatus::kRevealed,   TokenStatus::kFailed};
+
 }  // namespace
+
+std::span<const TokenStatus> all_token_statuses() noexcept { return kAll; }
 
 std::string_view to_string(TokenStatus s) noexcept {
     for (const auto& [status, name] : kNames) {

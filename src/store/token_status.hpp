@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace tokensync::store {
@@ -15,6 +16,9 @@ enum class TokenStatus {
     kRevealed,
     kFailed,
 };
+
+// Every status, in lifecycle order.
+std::span<const TokenStatus> all_token_statuses() noexcept;
 
 // The spelling stored in the database ("detected", "generating", ...).
 std::string_view to_string(TokenStatus s) noexcept;

@@ -111,18 +111,15 @@ async function main() {
           (diff.length ? `: ${diff.join("; ")}` : ""));
     check(status.chains.length > 0, "at least one chain is shown");
     check((await page.textContent("#version")) === String(status.version), `version ${status.version} shown`);
-    // Tokens by status, when /status reports them (the page reads the same field).
-    let counts = status.tokens_by_status || (status.tokens && (status.tokens.by_status || status.tokens));
-    if (Array.isArray(counts)) counts = Object.fromEntries(counts.map((e) => [e.status, e.count]));
-    if (counts && typeof counts === "object") {
-      const shown = await page.$$eval("#tokens tr[data-status]", (rows) =>
-        Object.fromEntries(rows.map((r) => [r.dataset.status, r.querySelector("td").textContent])));
-      const want = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)]));
-      check(JSON.stringify(shown) === JSON.stringify(want),
-            `tokens by status equal /status's: ${JSON.stringify(want)} (page: ${JSON.stringify(shown)})`);
-    } else {
-      console.log("note: /status has no tokens by status; the page says so");
-    }
+    // Tokens by status, as /status reports them.
+    const counts = status.tokens_by_status;
+    check(counts && typeof counts === "object" && counts.detected > 0,
+          `/status counts tokens by status: ${JSON.stringify(counts)}`);
+    const shown = await page.$$eval("#tokens tr[data-status]", (rows) =>
+      Object.fromEntries(rows.map((r) => [r.dataset.status, r.querySelector("td").textContent])));
+    const want = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)]));
+    check(JSON.stringify(shown) === JSON.stringify(want),
+          `tokens by status equal /status's: ${JSON.stringify(want)} (page: ${JSON.stringify(shown)})`);
     // The chart needs two samples for a rate; it must show one within a few refreshes.
     await page.waitForFunction(() => /^\d/.test(document.querySelector("#rate-now").textContent), null,
                                { timeout: 15000 });
@@ -149,6 +146,17 @@ async function main() {
           "the token is kept in sessionStorage");
     const history = await page.textContent("#recoveries");
     check(history.includes(`dry run: ${missing} missing`), "the dry run is listed under recoveries");
+    // /status reports the admin run as the last recovery, and the page shows it.
+    const last = (await getStatus(args.url)).recovery.last_result;
+    check(last && last.trigger === "admin" && last.result.dry_run === true && last.result.missing === missing,
+          `/status's last recovery is the dry run: ${JSON.stringify(last)}`);
+    // (The page refreshes every few seconds; an earlier run may still show.)
+    const lastShown = await page.waitForFunction((n) => {
+      const text = document.querySelector("#last-recovery").textContent;
+      return text.startsWith("admin (dry run)") && text.includes(`missing ${n},`) ? text : false;
+    }, missing, { timeout: 15000 }).then((h) => h.jsonValue(), () => page.textContent("#last-recovery"));
+    check(lastShown.startsWith("admin (dry run)") && lastShown.includes(`missing ${missing},`),
+          `the page shows the last recovery: "${lastShown}"`);
 
     await page.screenshot({ path: args.screenshot, fullPage: true });
     console.log(`screenshot: ${args.screenshot}`);

@@ -58,6 +58,7 @@ class SqlStore final : public Store {
     // Read API (sql_store_api.cpp).
     std::vector<ListedToken> list_tokens(const TokenQuery& query) override;
     std::vector<Holding> holdings(const core::Address& holder, std::size_t limit) override;
+    std::vector<TokenStatusCount> count_tokens_by_status() override;
     void drop_secondary_indexes() override;
     void build_secondary_indexes() override;
     std::vector<std::string> missing_secondary_indexes() override;

@@ -87,4 +87,20 @@ std::vector<Holding> SqlStore::holdings(const core::Address& holder, std::size_t
     return out;
 }
 
+std::vector<TokenStatusCount> SqlStore::count_tokens_by_status() {
+    const auto rows = conn_->query(
+        "SELECT chain_id, contract, status, count(*) FROM tokens GROUP BY chain_id, contract, status"
+        " ORDER BY chain_id, contract, status",
+        {});
+    std::vector<TokenStatusCount> out;
+    out.reserve(rows.size());
+    for (const Row& r : rows) {
+        out.push_back(TokenStatusCount{.chain_id = read_u64(r[0]),
+                                       .contract = read_address(r[1]),
+                                       .status = read_status(r[2]),
+                                       .count = read_u64(r[3])});
+    }
+    return out;
+}
+
 }  // namespace tokensync::store::sql
