@@ -88,8 +88,9 @@ class SqlStore final : public Store {
     // The audit's corrections and deletions (sql_store_audit.cpp).
     void apply_audit_repairs(ChainId chain, const ChangeSet& changes, ApplyResult& result);
     // A token of `contract` from the columns token_id, author, owner (NULL:
-    // none), status, block_number, created_at, updated_at (sql_store_audit.cpp).
-    Token token_from_row(const core::Address& contract, const Row& r) const;
+    // none), status, block_number, created_at, updated_at, starting at
+    // column `first` of `r` (sql_store_read.cpp).
+    Token token_from_row(const core::Address& contract, const Row& r, std::size_t first = 0) const;
     // "<from> [AND token_id < ?] ORDER BY token_id LIMIT ?" and its
     // parameters, for the audit's range reads (sql_store_audit.cpp).
     static std::string range_sql(std::string_view from, const std::optional<core::Uint256>& end_exclusive);

@@ -40,20 +40,7 @@ std::vector<ListedToken> SqlStore::list_tokens(const TokenQuery& query) {
 
     std::vector<ListedToken> out;
     for (const Row& r : conn_->query(sql, params)) {
-        out.push_back(ListedToken{
-            .chain_id = read_u64(r[0]),
-            .token =
-                Token{
-                    .contract = read_address(r[1]),
-                    .token_id = dialect_.decode_u256(not_null(r[2])),
-                    .author = r[3],
-                    .owner = r[4] ? read_address(r[4]) : core::Address{},
-                    .status = read_status(r[5]),
-                    .block_number = read_u64(r[6]),
-                    .created_at = read_i64(r[7]),
-                    .updated_at = read_i64(r[8]),
-                },
-        });
+        out.push_back(ListedToken{.chain_id = read_u64(r[0]), .token = token_from_row(read_address(r[1]), r, 2)});
     }
     return out;
 }

@@ -104,19 +104,6 @@ Params SqlStore::range_params(ChainId chain, const core::Address& contract, cons
     return params;
 }
 
-Token SqlStore::token_from_row(const core::Address& contract, const Row& r) const {
-    return Token{
-        .contract = contract,
-        .token_id = dialect_.decode_u256(not_null(r[0])),
-        .author = r[1],
-        .owner = r[2] ? read_address(r[2]) : core::Address{},
-        .status = read_status(r[3]),
-        .block_number = read_u64(r[4]),
-        .created_at = read_i64(r[5]),
-        .updated_at = read_i64(r[6]),
-    };
-}
-
 void SqlStore::apply_audit_repairs(ChainId chain, const ChangeSet& changes, ApplyResult& result) {
     if (changes.author_corrections.empty() && changes.owner_corrections.empty() && changes.token_deletions.empty()) {
         return;

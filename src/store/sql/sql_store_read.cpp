@@ -25,25 +25,28 @@ std::optional<core::Hash32> SqlStore::block_hash(ChainId chain, uint64_t number)
     return read_hash(rows[0][0]);
 }
 
+Token SqlStore::token_from_row(const core::Address& contract, const Row& r, std::size_t first) const {
+    return Token{
+        .contract = contract,
+        .token_id = dialect_.decode_u256(not_null(r[first])),
+        .author = r[first + 1],
+        .owner = r[first + 2] ? read_address(r[first + 2]) : core::Address{},
+        .status = read_status(r[first + 3]),
+        .block_number = read_u64(r[first + 4]),
+        .created_at = read_i64(r[first + 5]),
+        .updated_at = read_i64(r[first + 6]),
+    };
+}
+
 std::optional<Token> SqlStore::get_token(ChainId chain, const core::Address& contract, const core::Uint256& token_id) {
     // A token's owner is its owners row (the zero address when none).
     auto rows = conn_->query(
-        "SELECT t.author, o.owner, t.status, t.block_number, t.created_at, t.updated_at FROM tokens t"
+        "SELECT t.token_id, t.author, o.owner, t.status, t.block_number, t.created_at, t.updated_at FROM tokens t"
         " LEFT JOIN owners o ON o.chain_id = t.chain_id AND o.contract = t.contract AND o.token_id = t.token_id"
         " WHERE t.chain_id = ? AND t.contract = ? AND t.token_id = ?",
         {to_db_int(chain), to_db(contract), dialect_.encode_u256(token_id)});
     if (rows.empty()) return std::nullopt;
-    const Row& r = rows[0];
-    return Token{
-        .contract = contract,
-        .token_id = token_id,
-        .author = r[0],
-        .owner = r[1] ? read_address(r[1]) : core::Address{},
-        .status = read_status(r[2]),
-        .block_number = read_u64(r[3]),
-        .created_at = read_i64(r[4]),
-        .updated_at = read_i64(r[5]),
-    };
+    return token_from_row(contract, rows[0]);
 }
 
 uint64_t SqlStore::count_tokens(ChainId chain, const core::Address& contract) {
