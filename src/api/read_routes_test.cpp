@@ -9,6 +9,7 @@
 #include "api/service.hpp"
 #include "test_util/shared_postgres.hpp"
 #include "test_util/temp_dir.hpp"
+#include "test_util/test_values.hpp"
 
 namespace tokensync::api {
 namespace {
@@ -19,20 +20,9 @@ using core::Uint256;
 
 enum class Backend { kSqlite, kPostgres };
 
-Address address(uint8_t tag, uint8_t n) {
-    core::ByteArray<20> b{};
-    b[0] = tag;
-    b[19] = n;
-    return Address(b);
-}
+Address address(uint8_t tag, uint8_t n) { return test_util::tagged_address(tag, static_cast<uint8_t>(n)); }
 
-core::Hash32 hash(uint8_t tag, uint64_t n) {
-    core::Hash32 h;
-    h.bytes[0] = tag;
-    h.bytes[31] = static_cast<uint8_t>(n);
-    h.bytes[30] = static_cast<uint8_t>(n >> 8);
-    return h;
-}
+core::Hash32 hash(uint8_t tag, uint64_t n) { return test_util::tagged_hash(tag, n); }
 
 constexpr store::ChainId kChainId = 31337;
 const Address kNft = address(0xc0, 1);

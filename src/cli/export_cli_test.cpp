@@ -11,6 +11,7 @@
 #include "store/store.hpp"
 #include "test_util/process.hpp"
 #include "test_util/temp_dir.hpp"
+#include "test_util/test_values.hpp"
 
 namespace tokensync {
 namespace {
@@ -31,19 +32,9 @@ std::string read_file(const std::filesystem::path& path) {
     return text.str();
 }
 
-Address address(uint8_t n) {
-    core::ByteArray<20> b{};
-    b[0] = 0xa0;
-    b[19] = n;
-    return Address(b);
-}
+Address address(uint8_t n) { return test_util::tagged_address(0xa0, n); }
 
-Hash32 hash(uint8_t tag, uint8_t n) {
-    Hash32 h;
-    h.bytes[0] = tag;
-    h.bytes[31] = n;
-    return h;
-}
+Hash32 hash(uint8_t tag, uint64_t n) { return test_util::tagged_hash(tag, n); }
 
 const Address kContract = address(1);
 const Address kAlice = address(0xa1);

@@ -14,6 +14,7 @@
 #include "data/table_writer.hpp"
 #include "test_util/shared_postgres.hpp"
 #include "test_util/temp_dir.hpp"
+#include "test_util/test_values.hpp"
 
 namespace tokensync::data {
 namespace {
@@ -27,19 +28,9 @@ enum class Backend { kSqliteFile, kPostgres };
 
 constexpr store::ChainId kChain = 31337;
 
-Hash32 hash(uint8_t tag, uint8_t n) {
-    Hash32 h;
-    h.bytes[0] = tag;
-    h.bytes[31] = n;
-    return h;
-}
+Hash32 hash(uint8_t tag, uint64_t n) { return test_util::tagged_hash(tag, n); }
 
-Address address(uint8_t n) {
-    core::ByteArray<20> b{};
-    b[0] = 0xa0;
-    b[19] = n;
-    return Address(b);
-}
+Address address(uint8_t n) { return test_util::tagged_address(0xa0, n); }
 
 Hash32 topic_of(const Address& a) {
     Hash32 h;

@@ -5,11 +5,7 @@
 #include "store/store.hpp"
 #include "test_util/shared_postgres.hpp"
 #include "test_util/temp_dir.hpp"
-
-namespace tokensync::core {
-// NOLINTNEXTLINE(readability-identifier-naming): googletest finds PrintTo by this exact name.
-inline void PrintTo(const Uint256& v, std::ostream* os) { *os << v.to_decimal(); }
-}  // namespace tokensync::core
+#include "test_util/test_values.hpp"
 
 namespace tokensync::store {
 namespace {
@@ -20,20 +16,9 @@ using core::Uint256;
 
 enum class Backend { kSqlite, kPostgres };
 
-Address address(uint8_t tag, uint8_t n) {
-    core::ByteArray<20> b{};
-    b[0] = tag;
-    b[19] = n;
-    return Address(b);
-}
+Address address(uint8_t tag, uint8_t n) { return test_util::tagged_address(tag, static_cast<uint8_t>(n)); }
 
-Hash32 hash(uint8_t tag, uint64_t n) {
-    Hash32 h;
-    h.bytes[0] = tag;
-    for (int i = 0; i < 8; ++i)
-        h.bytes[31 - i] = static_cast<uint8_t>(n >> (8 * i));
-    return h;
-}
+Hash32 hash(uint8_t tag, uint64_t n) { return test_util::tagged_hash(tag, n); }
 
 const Address kNft = address(0xc0, 1);
 const Address kMulti = address(0xc0, 2);

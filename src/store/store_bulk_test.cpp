@@ -15,6 +15,7 @@
 #include "store/store.hpp"
 #include "test_util/shared_postgres.hpp"
 #include "test_util/temp_dir.hpp"
+#include "test_util/test_values.hpp"
 
 namespace tokensync::store {
 namespace {
@@ -29,20 +30,9 @@ constexpr ChainId kChain = 31337;
 constexpr uint64_t kFirstBlock = 10;
 constexpr uint64_t kBlocks = 50;
 
-Hash32 hash(uint8_t tag, uint64_t n) {
-    Hash32 h;
-    h.bytes[0] = tag;
-    for (int i = 0; i < 8; ++i)
-        h.bytes[31 - i] = static_cast<uint8_t>(n >> (8 * i));
-    return h;
-}
+Hash32 hash(uint8_t tag, uint64_t n) { return test_util::tagged_hash(tag, n); }
 
-Address address(uint8_t tag, uint64_t n) {
-    core::ByteArray<20> b{};
-    b[0] = tag;
-    b[19] = static_cast<uint8_t>(n);
-    return Address(b);
-}
+Address address(uint8_t tag, uint64_t n) { return test_util::tagged_address(tag, static_cast<uint8_t>(n)); }
 
 const Address kMulti = address(0xc1, 1);  // an ERC-1155 contract
 const Address kNft = address(0xc7, 2);    // an ERC-721 contract

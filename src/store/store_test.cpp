@@ -16,12 +16,7 @@
 #include "store/sql/connection.hpp"
 #include "test_util/postgres.hpp"
 #include "test_util/temp_dir.hpp"
-
-namespace tokensync::core {
-// Readable failure messages for the uint256 comparisons below.
-// NOLINTNEXTLINE(readability-identifier-naming): googletest finds PrintTo by this exact name.
-inline void PrintTo(const Uint256& v, std::ostream* os) { *os << v.to_decimal(); }
-}  // namespace tokensync::core
+#include "test_util/test_values.hpp"
 
 namespace tokensync::store {
 namespace {
@@ -54,20 +49,9 @@ enum class Backend { kSqliteFile, kPostgres };
 
 constexpr ChainId kChain = 31337;
 
-Hash32 hash(uint8_t tag, uint64_t n) {
-    Hash32 h;
-    h.bytes[0] = tag;
-    for (int i = 0; i < 8; ++i)
-        h.bytes[31 - i] = static_cast<uint8_t>(n >> (8 * i));
-    return h;
-}
+Hash32 hash(uint8_t tag, uint64_t n) { return test_util::tagged_hash(tag, n); }
 
-Address address(uint8_t n) {
-    core::ByteArray<20> b{};
-    b[0] = 0xa0;
-    b[19] = n;
-    return Address(b);
-}
+Address address(uint8_t n) { return test_util::tagged_address(0xa0, n); }
 
 const Address kContract = address(1);
 const Address kAlice = address(0xa1);
