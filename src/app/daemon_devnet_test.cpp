@@ -379,6 +379,36 @@ TEST_F(DaemonDevnet, SigtermExitsZeroWithCursorsAndDeliveryIdsSaved) {
     EXPECT_EQ(r.body, R"({"status":"duplicate","id":"whevt_restart_1"})");
 }
 
+// A second SIGTERM while the first one's shutdown waits for a step that
+// hangs on a slow node exits at once (128 + SIGTERM), and leaves nothing half
+// written: a daemon started afterwards stores every token exactly once.
+TEST_F(DaemonDevnet, SecondSignalExitsAtOnceAndLosesNothing) {
+    test_util::FaultProxy::Options options;
+    options.upstream = devnet_->url();
+    options.slow_delay = 4000ms;
+    test_util::FaultProxy proxy(options);
+    {
+        Daemon daemon(config(db_, "", proxy.url()), daemon_options());
+        ASSERT_TRUE(daemon.wait_for_status("/health/ready", 200, 30s)) << daemon.output_tail();
+        const auto receipt = mint(2);
+        proxy.set_rate(test_util::Fault::kSlow, 1.0);  // every answer of the node now takes 4 s
+        const std::string body = custom_delivery("whevt_second_signal", receipt);
+        ASSERT_EQ(daemon.post("/webhooks/alchemy", body, signed_headers(body)).status, 200);
+        std::this_thread::sleep_for(500ms);  // the woken step now waits on the node
+        const auto started = std::chrono::steady_clock::now();
+        daemon.signal(SIGTERM);
+        std::this_thread::sleep_for(300ms);
+        EXPECT_TRUE(daemon.running()) << "the first signal waits for the step to end";
+        EXPECT_EQ(daemon.stop(SIGTERM, 5s), 128 + SIGTERM) << daemon.output_tail();
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 2s) << "the second signal exits at once";
+    }
+    proxy.set_rates(0);
+    Daemon again(config(db_), daemon_options());
+    EXPECT_TRUE(wait_for_tokens(db_, 2, 20s)) << again.output_tail();
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(tokens(db_), 2u);
+}
+
 TEST_F(DaemonDevnet, PostgresOutageTurnsHealthRedAndLosesNothing) {
     test_util::PostgresCluster pg;
     pg.start();
