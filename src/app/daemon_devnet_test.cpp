@@ -10,6 +10,12 @@
 #include <string>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -131,6 +137,34 @@ double metric(const std::string& text, const std::string& series) {
     return std::stod(text.substr(at + series.size() + 2));
 }
 
+// Sends half a request line and stalls: true when the server closes the
+// connection (request_timeout_ms) before `wait` passes.
+bool slow_client_is_dropped(uint16_t port, std::chrono::seconds wait) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval timeout{};
+    timeout.tv_sec = static_cast<time_t>(wait.count());
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    bool dropped = false;
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+        const std::string_view partial = "POST /webhooks/alchemy HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+        if (::send(fd, partial.data(), partial.size(), 0) == static_cast<ssize_t>(partial.size())) {
+            char buffer[512];
+            ssize_t n = 0;
+            // A 408 or nothing, then the close; a timeout of recv means it stayed open.
+            while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+            }
+            dropped = n == 0;
+        }
+    }
+    ::close(fd);
+    return dropped;
+}
+
 class DaemonDevnet : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -161,6 +195,7 @@ class DaemonDevnet : public ::testing::Test {
             "server:\n"
             "  listen: 127.0.0.1:{{port}}\n"
             "  shutdown_timeout_ms: 8000\n"
+            "  request_timeout_ms: 2000\n"
             "webhooks:\n"
             "  alchemy:\n"
             "    signing_key: ${{ALCHEMY_KEY}}\n"
@@ -329,6 +364,11 @@ TEST_F(DaemonDevnet, HostileDeliveriesWriteNothingAndTheDaemonKeepsServing) {
     const std::string huge(10u << 20, 'x');
     r = daemon.post("/webhooks/alchemy", huge, {{"X-Alchemy-Signature", sign(huge)}});
     EXPECT_EQ(r.status, 413) << r.error;
+    r = daemon.post("/webhooks/alchemy", body, {{"X-Padding", std::string(64 * 1024, 'p')}});
+    EXPECT_EQ(r.status, 431) << r.error;
+    r = test_util::http_request(daemon.port(), "NOT A METHOD", "/webhooks/alchemy");
+    EXPECT_EQ(r.status, 400) << r.error;
+    EXPECT_TRUE(slow_client_is_dropped(daemon.port(), 5s)) << "a stalled request outlived request_timeout_ms";
     const std::string elsewhere = custom_delivery("whevt_hostile_3", receipt, "ETH_MAINNET");
     r = daemon.post("/webhooks/alchemy", elsewhere, signed_headers(elsewhere));
     EXPECT_EQ(r.status, 200) << r.body;
