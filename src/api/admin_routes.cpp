@@ -10,6 +10,7 @@
 
 #include "api/service.hpp"
 #include "chain/evm/rpc_error.hpp"
+#include "core/hmac.hpp"
 #include "infra/redact.hpp"
 #include "recovery/audit.hpp"
 #include "recovery/recovery.hpp"
@@ -17,18 +18,6 @@
 
 namespace tokensync::api {
 namespace {
-
-// Compares every byte of the expected token whatever the first difference
-// is, so the answer's timing does not tell a caller how much of a guess was
-// right (only the token's length, which is not secret enough to matter).
-bool same_token(std::string_view given, std::string_view expected) noexcept {
-    unsigned diff = given.size() == expected.size() ? 0U : 1U;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        const char g = i < given.size() ? given[i] : '\0';
-        diff |= static_cast<unsigned>(static_cast<unsigned char>(g) ^ static_cast<unsigned char>(expected[i]));
-    }
-    return diff == 0;
-}
 
 net::ServerReply unauthorized(std::string_view message, bool invalid_token) {
     net::ServerReply reply = error_reply(401, "unauthorized", message);
@@ -54,7 +43,7 @@ std::optional<net::ServerReply> refuse_unless_admin(const ServiceContext& contex
             return unauthorized("this route needs an Authorization: Bearer <admin token> header", false);
         }
     }
-    if (!same_token(header->substr(kScheme.size()), *context.admin_token)) {
+    if (!core::constant_time_equals(header->substr(kScheme.size()), *context.admin_token)) {
         return unauthorized("the admin token is wrong", true);
     }
     return std::nullopt;

@@ -27,4 +27,13 @@ bool hmac_sha256_hex_matches(ByteView key, ByteView message, std::string_view si
     return CRYPTO_memcmp(given->data(), expected.data(), expected.size()) == 0;
 }
 
+bool constant_time_equals(std::string_view given, std::string_view expected) noexcept {
+    unsigned diff = given.size() == expected.size() ? 0U : 1U;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const char g = i < given.size() ? given[i] : '\0';
+        diff |= static_cast<unsigned>(static_cast<unsigned char>(g) ^ static_cast<unsigned char>(expected[i]));
+    }
+    return diff == 0;
+}
+
 }  // namespace tokensync::core

@@ -16,4 +16,9 @@ ByteArray<32> hmac_sha256(ByteView key, ByteView message) noexcept;
 // a signature of the wrong length or with a non-hex character is false.
 bool hmac_sha256_hex_matches(ByteView key, ByteView message, std::string_view signature) noexcept;
 
+// True when `given` equals the secret `expected` (a bearer token). The time
+// taken depends only on expected's length, never on where they differ or on
+// given's length.
+bool constant_time_equals(std::string_view given, std::string_view expected) noexcept;
+
 }  // namespace tokensync::core

@@ -50,5 +50,17 @@ TEST(Hmac, ChecksAHexSignatureOfTheBody) {
     EXPECT_FALSE(hmac_sha256_hex_matches(as_bytes(key), as_bytes(body), std::string(64, 'g')));
 }
 
+TEST(Hmac, ConstantTimeEqualsComparesWholeTokens) {
+    EXPECT_TRUE(constant_time_equals("tok3n", "tok3n"));
+    EXPECT_TRUE(constant_time_equals("", ""));
+    EXPECT_FALSE(constant_time_equals("tok3m", "tok3n"));
+    EXPECT_FALSE(constant_time_equals("Tok3n", "tok3n"));
+    EXPECT_FALSE(constant_time_equals("tok3", "tok3n"));    // a prefix
+    EXPECT_FALSE(constant_time_equals("tok3nn", "tok3n"));  // longer
+    EXPECT_FALSE(constant_time_equals("", "tok3n"));
+    EXPECT_FALSE(constant_time_equals("tok3n", ""));
+    EXPECT_FALSE(constant_time_equals(std::string_view("tok\0n", 5), "tok3n"));
+}
+
 }  // namespace
 }  // namespace tokensync::core
