@@ -60,6 +60,14 @@ std::optional<uint64_t> get_logs_span(const chain::evm::Request& request) {
     return *to - *from + 1;
 }
 
+// The key of a chain's lease (a session advisory lock, docs/service.md):
+// "tsl" in the top bytes keeps it apart from the store's write lock and
+// from other applications' keys; the chain id fills the low 40 bits.
+int64_t lease_key(uint64_t chain_id) {
+    constexpr uint64_t kNamespace = 0x74736cULL << 40;
+    return static_cast<int64_t>(kNamespace | (chain_id & ((1ULL << 40) - 1)));
+}
+
 }  // namespace
 
 // One chain's follower with everything it owns.
@@ -71,6 +79,13 @@ struct ChainRunner {
     std::shared_ptr<chain::evm::HeadTracker> tracker;
     std::thread thread;
     std::atomic<bool> failed{false};
+    // The lease: only the instance holding it follows the chain; the others
+    // wait as standbys (docs/service.md, "Running two instances").
+    int64_t lease = 0;
+    std::atomic<bool> active{false};
+    std::atomic<bool> lease_tried{false};  // false until the first try: the chain is starting, not a standby
+    std::atomic<bool> shutdown{false};     // the daemon is stopping
+    std::atomic<bool> follow_stop{false};  // stops the follower: shutdown, or the lease lost
     // What refresh_metrics has already counted.
     uint64_t reorgs_counted = 0;
 };
@@ -109,6 +124,9 @@ struct Daemon::State {
     std::string chain_name(uint64_t chain_id) const;
     std::string contract_name(uint64_t chain_id, const core::Address& address) const;
     void request_catchup();
+    // A runner's thread: takes the lease (retrying as a standby), follows
+    // while it holds it, and stands by again when it is lost.
+    void run_chain(ChainRunner& r);
 };
 
 sync::ChainTarget Daemon::State::observed_target(const infra::ChainConfig& chain) {
@@ -142,6 +160,10 @@ sync::ChainTarget Daemon::State::observed_target(const infra::ChainConfig& chain
 
 std::optional<std::string> Daemon::State::not_ready() const {
     for (const auto& r : runners) {
+        // Ready means following every chain: a standby still serves reads,
+        // but a load balancer that routes on readiness picks the active one.
+        if (r->lease_tried.load() && !r->active.load() && !r->failed.load())
+            return fmt::format("chain {} is on standby: another instance holds its lease", r->chain->name);
         const auto s = r->follower->status();
         if (s.state == sync::FollowState::kHalted)
             return fmt::format("chain {} is halted: {}", r->chain->name, s.last_error);
@@ -217,6 +239,7 @@ std::string Daemon::State::status_json() {
         boost::json::object chain{
             {"name", r->chain->name},
             {"chain_id", r->chain->chain_id},
+            {"role", r->active.load() ? "active" : "standby"},
             {"state", sync::to_string(s.state)},
             {"head", s.head},
             {"last_processed", s.processed ? boost::json::value(*s.processed) : boost::json::value(nullptr)},
@@ -280,6 +303,10 @@ void Daemon::State::refresh_metrics() {
     for (auto& r : runners) {
         const auto s = r->follower->status();
         const infra::Labels chain{{"chain", r->chain->name}};
+        metrics
+            .gauge("tokensync_chain_active",
+                   "1 while this instance holds the chain's lease and follows it, 0 on standby", chain)
+            .set(r->active.load() ? 1 : 0);
         metrics.gauge("tokensync_head_block", "Newest head block seen", chain).set(static_cast<double>(s.head));
         if (s.processed) {
             metrics.gauge("tokensync_processed_block", "Last block committed for every contract", chain)
@@ -331,6 +358,44 @@ void Daemon::State::request_catchup() {
         r->follower->wake(0, sync::EventSource::kLive);
 }
 
+void Daemon::State::run_chain(ChainRunner& r) {
+    const auto retry = std::chrono::milliseconds(config.sync.lease_retry_ms);
+    bool announced = false;
+    while (!r.shutdown.load()) {
+        bool acquired = false;
+        try {
+            acquired = r.store->try_session_lock(r.lease);
+        } catch (const std::exception& e) {
+            infra::log::warn("lease.check_failed", {{"chain", r.chain->name}, {"error", e.what()}});
+        }
+        if (!acquired) {
+            r.lease_tried = true;
+            if (!announced) infra::log::info("lease.standby", {{"chain", r.chain->name}});
+            announced = true;
+            for (auto waited = Clock::duration::zero(); waited < retry && !r.shutdown.load();
+                 waited += std::chrono::milliseconds(50))
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            continue;
+        }
+        announced = false;
+        r.follow_stop = false;
+        if (r.shutdown.load()) r.follow_stop = true;  // shutdown set it between the loop's check and the line above
+        r.active = true;
+        r.lease_tried = true;
+        infra::log::info("lease.acquired", {{"chain", r.chain->name}});
+        try {
+            r.follower->run(tracker_head_waiter(r.tracker), r.follow_stop);
+        } catch (...) {
+            r.active = false;
+            throw;
+        }
+        r.active = false;
+        if (r.shutdown.load()) break;
+        infra::log::warn("lease.lost", {{"chain", r.chain->name}});
+        r.store->release_session_lock(r.lease);
+    }
+}
+
 Daemon::Daemon(const infra::Config& config, DaemonHooks hooks)
     : state_(std::make_unique<State>(config, std::move(hooks))) {
     State& s = *state_;
@@ -351,6 +416,7 @@ Daemon::Daemon(const infra::Config& config, DaemonHooks hooks)
     for (const auto* chain : chains) {
         auto r = std::make_unique<ChainRunner>();
         r->chain = chain;
+        r->lease = lease_key(chain->chain_id);
         r->store = store::open_store(config.database);
         r->store->migrate();
         chain::evm::RpcClient client(chain_target(*chain).rpc);
@@ -434,17 +500,28 @@ int Daemon::run(const std::atomic<bool>& stop) {
     }
     for (auto& runner : s.runners) {
         ChainRunner* r = runner.get();
-        r->thread = std::thread([r, &stop] {
+        r->thread = std::thread([r, &s] {
             try {
-                r->follower->run(tracker_head_waiter(r->tracker), stop);
+                s.run_chain(*r);
             } catch (const std::exception& e) {
                 r->failed = true;
                 infra::log::error("sync.chain_stopped", {{"chain", r->chain->name}, {"error", e.what()}});
             }
         });
     }
-    while (!stop.load())
+    while (!stop.load()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        // A lease lost with the connection (PostgreSQL restarted and another
+        // instance took it first): the store already refuses this
+        // follower's writes; stop it so it stands by.
+        for (auto& r : s.runners) {
+            if (r->active.load() && !r->store->holds_session_lock(r->lease)) r->follow_stop = true;
+        }
+    }
+    for (auto& r : s.runners) {
+        r->shutdown = true;
+        r->follow_stop = true;
+    }
 
     // Shutdown. If something hangs past the timeout (a node that stopped
     // answering mid-request), leave anyway: every commit is one database

@@ -1,5 +1,6 @@
 #include "cli/audit_command.hpp"
 
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "infra/log.hpp"
 #include "recovery/audit.hpp"
 #include "store/store.hpp"
+#include "store/writer_lock.hpp"
 
 namespace tokensync::cli {
 namespace {
@@ -63,6 +65,8 @@ void print_report(const recovery::AuditReport& r) {
 int run_audit_command(const GlobalOptions& options, const AuditArgs& args) {
     const infra::Config config = infra::load_config(options.config_path);
     const recovery::RecoveryTarget target = recovery::recovery_target(config);
+    std::optional<store::WriterLock> writer;  // --fix writes: one writing process per SQLite file
+    if (args.fix) writer.emplace(config.database);
     auto store = store::open_store(config.database);
     store->migrate();
     recovery::AuditOptions opts;

@@ -6,12 +6,14 @@
 #include "infra/config_loader.hpp"
 #include "infra/log.hpp"
 #include "store/store.hpp"
+#include "store/writer_lock.hpp"
 
 namespace tokensync::cli {
 namespace {
 
 int run_migrate(const GlobalOptions& options) {
     const infra::Config config = infra::load_config(options.config_path);
+    const store::WriterLock writer(config.database);  // one writing process per SQLite file
     const auto store = store::open_store(config.database);
     const store::MigrationResult result = store->migrate();
     infra::log::info("store.migrated", {{"applied", result.applied}, {"version", result.version}});

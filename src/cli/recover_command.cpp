@@ -9,6 +9,7 @@
 #include "infra/log.hpp"
 #include "recovery/recovery.hpp"
 #include "store/store.hpp"
+#include "store/writer_lock.hpp"
 
 namespace tokensync::cli {
 namespace {
@@ -40,6 +41,8 @@ int run_recover(const GlobalOptions& options, const RecoverArgs& args) {
     recovery::RecoverOptions opts;
     opts.limit = args.limit;
     opts.dry_run = args.dry_run;
+    std::optional<store::WriterLock> writer;  // one writing process per SQLite file
+    if (!args.dry_run) writer.emplace(config.database);
     const recovery::RecoveryResult r = run_recovery(config, opts);
     if (args.dry_run) {
         fmt::print("[DRY RUN] Would recover {} missing tokens: {}\n", r.missing,

@@ -24,6 +24,7 @@
 #include "infra/log.hpp"
 #include "recovery/recovery.hpp"
 #include "store/store.hpp"
+#include "store/writer_lock.hpp"
 #include "sync/follower.hpp"
 #include "sync/range_ingest.hpp"
 
@@ -121,6 +122,7 @@ class DeferredIndexes {
 
 int run_backfill(const GlobalOptions& options, const BackfillArgs& args) {
     const infra::Config config = infra::load_config(options.config_path);
+    const store::WriterLock writer(config.database);  // one writing process per SQLite file
     const infra::ChainConfig& chain = app::pick_chain(config, args.chain);
     const auto contracts = app::contract_starts(config, chain);
     auto store = open_migrated(config);
@@ -232,6 +234,7 @@ std::vector<ChainRunner> make_runners(const infra::Config& config) {
 
 int run_catchup(const GlobalOptions& options) {
     const infra::Config config = infra::load_config(options.config_path);
+    const store::WriterLock writer(config.database);  // one writing process per SQLite file
     auto runners = make_runners(config);
     install_stop_handlers();
     for (auto& r : runners) {
@@ -247,6 +250,7 @@ int run_catchup(const GlobalOptions& options) {
 // wires the signals (g_stop) to it.
 int run_daemon(const GlobalOptions& options) {
     const infra::Config config = infra::load_config(options.config_path);
+    const store::WriterLock writer(config.database);  // one writing process per SQLite file
     app::DaemonHooks hooks;
     hooks.version = TOKENSYNC_VERSION;
     hooks.startup_recovery = [&config]() -> std::optional<app::DaemonHooks::RecoveryRun> {

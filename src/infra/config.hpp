@@ -50,6 +50,8 @@ struct SyncConfig {
     std::uint64_t checkpoint_every = 10'000;  // blocks per committed chunk, at most
     std::uint64_t batch_logs = 5'000;         // logs per committed chunk, at most (bounds memory)
     std::uint64_t max_span = 2'000;           // blocks per eth_getLogs call, at most
+    // How often a standby `tokensync run` tries to take a chain's lease (docs/service.md).
+    std::uint64_t lease_retry_ms = 1'000;
 };
 
 struct ContractConfig {

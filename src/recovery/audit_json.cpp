@@ -66,6 +66,7 @@ std::string to_json(const RecoveryResult& result, bool dry_run) {
         {"dry_run", dry_run},
         {"recovered", result.recovered},
         {"duplicates_skipped", result.duplicates_skipped},
+        {"claimed_elsewhere", result.claimed_elsewhere},
         {"failed", id_array(result.failed)},
         {"total_on_chain", result.total_on_chain.to_decimal()},
         {"missing", result.missing},

@@ -55,7 +55,13 @@ class Recovery {
             infra::log::debug("recovery.missing",
                               {{"count", static_cast<uint64_t>(page.size())}, {"ids", ids_text(page)}});
             authors_.ensure_default_author();
-            if (!options_.dry_run) recover_page(reader, page);
+            if (options_.dry_run) continue;
+            // Another process on the database may be recovering the same
+            // ids (docs/service.md, "Running two instances"): read and write
+            // only those this one claims; the claim ends once they are written.
+            const auto claim = store_.claim_missing_tokens(target_.chain_id, target_.contract, page);
+            result_.claimed_elsewhere += page.size() - claim->ids().size();
+            if (!claim->ids().empty()) recover_page(reader, claim->ids());
         }
         return std::move(result_);
     }

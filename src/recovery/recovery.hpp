@@ -61,6 +61,7 @@ struct RecoverOptions {
 struct RecoveryResult {
     uint64_t recovered = 0;                    // rows inserted
     uint64_t duplicates_skipped = 0;           // rows another writer inserted meanwhile
+    uint64_t claimed_elsewhere = 0;            // missing ids another process claimed or wrote first (left to it)
     std::vector<core::Uint256> failed;         // ids whose author could not be read
     core::Uint256 total_on_chain;              // ids the counter says exist
     uint64_t missing = 0;                      // missing ids considered (within --limit)

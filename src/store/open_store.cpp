@@ -16,7 +16,8 @@ std::unique_ptr<Store> open_store(const std::string& url) {
     auto parsed = parse_database_url(url);
     // The URL itself may hold a password, so the message does not quote it.
     if (!parsed) throw StoreError(fmt::format("invalid database URL: {}", to_string(parsed.error())));
-    return std::make_unique<sql::SqlStore>(sql::open_connection(*parsed), sql::dialect_for(parsed->kind));
+    return std::make_unique<sql::SqlStore>(sql::open_connection(*parsed), sql::dialect_for(parsed->kind),
+                                           [url = *parsed] { return sql::open_connection(url); });
 }
 
 }  // namespace tokensync::store

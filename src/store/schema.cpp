@@ -345,11 +345,26 @@ ALTER TABLE system_state_v3 RENAME TO system_state;
 // its connection no longer enforces them (sqlite_connection.cpp).
 constexpr std::string_view kNoChainForeignKeys = "{drop_chain_foreign_keys}";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Claims of units of work by one of several processes on the database
+// (sql_store_claims.cpp): a claim is a row locked FOR UPDATE by the
+// claimant's open transaction, so the table holds only ids being worked on.
+constexpr std::string_view kWorkClaims = R"sql(
+CREATE TABLE work_claims (
+    kind TEXT NOT NULL,
+    chain_id BIGINT NOT NULL,
+    contract TEXT NOT NULL,
+    token_id {u256} NOT NULL,
+    claimed_at BIGINT NOT NULL,
+    PRIMARY KEY (kind, chain_id, contract, token_id)
+){without_rowid};
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "base schema", kBaseSchema},
     {2, "events and ERC-721 owners", kModuleTables},
     {3, "compact layout", kCompactLayout},
     {4, "no foreign keys to chains", kNoChainForeignKeys},
+    {5, "work claims", kWorkClaims},
 }};
 
 // Every non-unique secondary index the migrations above leave on the

@@ -94,6 +94,15 @@ struct MigrationResult {
     int version = 0;  // schema version after the call
 };
 
+// Units of work claimed by this store's session (Store::claim_missing_tokens);
+// destroying it ends the claim.
+class TokenClaim {
+  public:
+    virtual ~TokenClaim() = default;
+    // The ids claimed, ascending.
+    virtual const std::vector<core::Uint256>& ids() const noexcept = 0;
+};
+
 // One storage interface, two back-ends (SQLite and PostgreSQL, chosen by the
 // URL). A Store owns one connection: use it from one thread at a time, and
 // open one Store per thread or process. Every method throws StoreError.
@@ -214,6 +223,28 @@ class Store {
     // work). set_state rejects text that is not JSON.
     virtual std::optional<std::string> get_state(std::string_view key) = 0;
     virtual void set_state(std::string_view key, std::string_view json) = 0;
+
+    // Several processes on one database (docs/service.md, "Running two
+    // instances"; sql_store_claims.cpp). A session lock on `key`, held by
+    // this store's connection until release_session_lock or until the
+    // connection ends (the process dies, the server restarts). PostgreSQL:
+    // pg_try_advisory_lock, taken again at a reconnect; when another session
+    // took it meanwhile, every write fails until release_session_lock.
+    // SQLite: always granted (a second writing process is refused by
+    // store/writer_lock.hpp). holds_session_lock makes no round trip and may
+    // be called from any thread.
+    virtual bool try_session_lock(int64_t key) = 0;
+    virtual bool holds_session_lock(int64_t key) const noexcept = 0;
+    virtual void release_session_lock(int64_t key) noexcept = 0;
+
+    // Counter-gap recovery's unit of work: claims those of `ids` that still
+    // have no token row and that no other session has claimed, until the
+    // claim is destroyed (write the rows before). PostgreSQL: rows of
+    // work_claims locked with SELECT ... FOR UPDATE SKIP LOCKED in a
+    // transaction on a second connection, so a dead claimant's claim ends
+    // with its connection. SQLite: every id (one writing process only).
+    virtual std::unique_ptr<TokenClaim> claim_missing_tokens(ChainId chain, const core::Address& contract,
+                                                             const std::vector<core::Uint256>& ids) = 0;
 };
 
 // "sqlite:///abs/path.db", "sqlite://./rel.db", "sqlite::memory:",

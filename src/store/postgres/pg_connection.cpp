@@ -1,6 +1,7 @@
 #include "store/postgres/pg_connection.hpp"
 
 #include <cstdlib>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -60,7 +61,62 @@ void PgConnection::reconnect_if_lost() {
     if (in_transaction_ || PQstatus(conn_.get()) != CONNECTION_BAD) return;
     PQreset(conn_.get());
     // Still down: the statement fails with libpq's "no connection" message.
-    if (PQstatus(conn_.get()) == CONNECTION_OK) statements_.clear();  // prepared statements died with the session
+    if (PQstatus(conn_.get()) != CONNECTION_OK) return;
+    statements_.clear();  // prepared statements died with the session
+    // So did the session locks: take them again before anything else runs.
+    std::set<int64_t> lost;
+    {
+        std::lock_guard lock(locks_mutex_);
+        for (const int64_t key : session_locks_) {
+            const std::string text = std::to_string(key);
+            const char* values[] = {text.c_str()};
+            ResultHandle result{PQexecParams(conn_.get(), "SELECT pg_try_advisory_lock($1::bigint)", 1, nullptr, values,
+                                             nullptr, nullptr, 0)};
+            const bool held = result && PQresultStatus(result.get()) == PGRES_TUPLES_OK &&
+                              PQntuples(result.get()) == 1 && std::string_view(PQgetvalue(result.get(), 0, 0)) == "t";
+            if (!held) lost.insert(key);
+        }
+        for (const int64_t key : lost) {
+            session_locks_.erase(key);
+            lost_locks_.insert(key);
+        }
+    }
+    if (!lost.empty()) {
+        throw StoreError(
+            fmt::format("the connection to PostgreSQL at {} was reset and another session now holds its "
+                        "lease (advisory lock {}); this session writes nothing until it takes it again",
+                        where_, *lost.begin()));
+    }
+}
+
+bool PgConnection::try_session_lock(int64_t key) {
+    if (holds_session_lock(key)) return true;
+    const auto rows = query("SELECT pg_try_advisory_lock(?::bigint)", {key});
+    if (rows.empty() || rows[0][0] != "t") return false;
+    std::lock_guard lock(locks_mutex_);
+    session_locks_.insert(key);
+    lost_locks_.erase(key);
+    return true;
+}
+
+bool PgConnection::holds_session_lock(int64_t key) const noexcept {
+    std::lock_guard lock(locks_mutex_);
+    return session_locks_.contains(key);
+}
+
+void PgConnection::release_session_lock(int64_t key) noexcept {
+    bool held = false;
+    {
+        std::lock_guard lock(locks_mutex_);
+        held = session_locks_.erase(key) > 0;
+        lost_locks_.erase(key);
+    }
+    if (held && PQstatus(conn_.get()) == CONNECTION_OK) {
+        const std::string text = std::to_string(key);
+        const char* values[] = {text.c_str()};
+        ResultHandle result{PQexecParams(conn_.get(), "SELECT pg_advisory_unlock($1::bigint)", 1, nullptr, values,
+                                         nullptr, nullptr, 0)};
+    }
 }
 
 void PgConnection::exec_script(const std::string& sql) {
@@ -144,6 +200,15 @@ std::vector<sql::Row> PgConnection::query(const std::string& sql, const sql::Par
 // BEGIN IMMEDIATE does, and is released by COMMIT or ROLLBACK, even when
 // the process dies.
 void PgConnection::begin_write() {
+    {
+        std::lock_guard lock(locks_mutex_);
+        if (!lost_locks_.empty()) {
+            throw StoreError(
+                fmt::format("not writing to PostgreSQL at {}: this session lost its lease (advisory lock "
+                            "{}) to another session",
+                            where_, *lost_locks_.begin()));
+        }
+    }
     exec_script("BEGIN");
     in_transaction_ = true;
     try {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -41,6 +43,15 @@ class PgConnection final : public sql::Connection {
     void commit() override;
     void rollback() noexcept override;
 
+    // Session-level advisory locks (pg_try_advisory_lock), taken again
+    // first thing after a reconnect. One another session took meanwhile is
+    // lost: the statement that reconnected fails, and so does every
+    // begin_write until release_session_lock, so nothing is written
+    // without the lock. holds_session_lock may be called from any thread.
+    bool try_session_lock(int64_t key) override;
+    bool holds_session_lock(int64_t key) const noexcept override;
+    void release_session_lock(int64_t key) noexcept override;
+
     // Runs `sql` (prepared once per session) with text parameters, a null
     // pointer being NULL; throws StoreError unless it succeeds.
     ResultHandle exec_prepared(const std::string& sql, std::span<const char* const> values);
@@ -58,6 +69,9 @@ class PgConnection final : public sql::Connection {
     bool in_transaction_ = false;                              // between begin_write and commit/rollback
     std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
     std::unordered_map<std::string, std::unique_ptr<sql::RowWriter>> writers_;  // keyed by SQL text
+    mutable std::mutex locks_mutex_;   // session_locks_ and lost_locks_, read by other threads
+    std::set<int64_t> session_locks_;  // held by this session
+    std::set<int64_t> lost_locks_;     // lost at a reconnect, not yet released by the caller
 };
 
 }  // namespace tokensync::store::postgres

@@ -39,6 +39,12 @@ class Connection {
     virtual void begin_write() = 0;
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
+
+    // Session locks (Store::try_session_lock). The defaults suit SQLite,
+    // where a second writing process is refused outright (writer_lock.hpp).
+    virtual bool try_session_lock(int64_t /*key*/) { return true; }
+    virtual bool holds_session_lock(int64_t /*key*/) const noexcept { return true; }
+    virtual void release_session_lock(int64_t /*key*/) noexcept {}
 };
 
 // Rolls back unless committed: the guard every write path uses.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,7 +15,9 @@ namespace tokensync::store::sql {
 // their Connection and Dialect.
 class SqlStore final : public Store {
   public:
-    SqlStore(std::unique_ptr<Connection> conn, const Dialect& dialect);
+    // `open_another` opens a second connection to the same database (claims); may be empty.
+    SqlStore(std::unique_ptr<Connection> conn, const Dialect& dialect,
+             std::function<std::unique_ptr<Connection>()> open_another = {});
 
     MigrationResult migrate() override;
     int schema_version() override;
@@ -65,6 +68,12 @@ class SqlStore final : public Store {
     bool has_indexed_rows() override;
     std::optional<std::string> get_state(std::string_view key) override;
     void set_state(std::string_view key, std::string_view json) override;
+    // Several processes on one database (sql_store_claims.cpp).
+    bool try_session_lock(int64_t key) override { return conn_->try_session_lock(key); }
+    bool holds_session_lock(int64_t key) const noexcept override { return conn_->holds_session_lock(key); }
+    void release_session_lock(int64_t key) noexcept override { conn_->release_session_lock(key); }
+    std::unique_ptr<TokenClaim> claim_missing_tokens(ChainId chain, const core::Address& contract,
+                                                     const std::vector<core::Uint256>& ids) override;
 
   private:
     // A token's key columns as stored (token_id in the dialect's encoding).
@@ -110,7 +119,9 @@ class SqlStore final : public Store {
 
     std::unique_ptr<Connection> conn_;
     const Dialect& dialect_;
-    std::string text_buffer_;  // raw event data as text, reused from row to row
+    std::function<std::unique_ptr<Connection>()> open_another_;
+    std::unique_ptr<Connection> claims_conn_;  // opened at the first claim (PostgreSQL)
+    std::string text_buffer_;                  // raw event data as text, reused from row to row
 };
 
 }  // namespace tokensync::store::sql

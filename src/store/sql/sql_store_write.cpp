@@ -104,8 +104,9 @@ struct TokenRefHash {
 
 }  // namespace
 
-SqlStore::SqlStore(std::unique_ptr<Connection> conn, const Dialect& dialect)
-    : conn_{std::move(conn)}, dialect_{dialect} {}
+SqlStore::SqlStore(std::unique_ptr<Connection> conn, const Dialect& dialect,
+                   std::function<std::unique_ptr<Connection>()> open_another)
+    : conn_{std::move(conn)}, dialect_{dialect}, open_another_{std::move(open_another)} {}
 
 MigrationResult SqlStore::migrate() {
     const MigrationResult result = run_migrations(*conn_, dialect_, builtin_migrations());
