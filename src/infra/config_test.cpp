@@ -74,6 +74,7 @@ TEST_F(ConfigTest, MinimalWithDefaults) {
     EXPECT_EQ(c.sync.checkpoint_every, 10000U);
     EXPECT_EQ(c.sync.batch_logs, 5000U);
     EXPECT_EQ(c.sync.max_span, 2000U);
+    EXPECT_EQ(c.sync.lease_retry_ms, 1000U);
     ASSERT_EQ(c.contracts.size(), 1U);
     const auto& nft = c.contracts[0];
     EXPECT_EQ(nft.name, "nft");
@@ -124,13 +125,15 @@ TEST_F(ConfigTest, FullShape) {
         "  workers: 8\n"
         "  checkpoint_every: 500\n"
         "  batch_logs: 20000\n"
-        "  max_span: 100\n");
+        "  max_span: 100\n"
+        "  lease_retry_ms: 250\n");
     EXPECT_EQ(c.database, "postgresql://user:pw1234@db:5432/tokens");
     EXPECT_EQ(c.chains[0].poll_interval_ms, 250U);
     EXPECT_EQ(c.sync.workers, 8U);
     EXPECT_EQ(c.sync.checkpoint_every, 500U);
     EXPECT_EQ(c.sync.batch_logs, 20000U);
     EXPECT_EQ(c.sync.max_span, 100U);
+    EXPECT_EQ(c.sync.lease_retry_ms, 250U);
     ASSERT_EQ(c.chains.size(), 2U);
     EXPECT_EQ(c.chains[0].rpc, (std::vector<std::string>{"https://a.example/rpc", "https://b.example/rpc"}));
     EXPECT_EQ(c.chains[0].ws, "wss://a.example/ws");
@@ -244,6 +247,8 @@ TEST_F(ConfigTest, EveryValidationError) {
          R"(config error: sync.workers: must be greater than 0)"},
         {"sync workers too many", chains_yaml + "sync:\n  workers: 65\n",
          R"(config error: sync.workers: must be at most 64)"},
+        {"lease retry too slow", chains_yaml + "sync:\n  lease_retry_ms: 60001\n",
+         R"(config error: sync.lease_retry_ms: must be at most 60000 (a standby would take over too late))"},
         {"sync typo", chains_yaml + "sync:\n  worker: 2\n",
          R"(config error: sync: unknown key "worker" (did you mean "workers"?))"},
         {"empty file", "", "config error: the file is empty"},
