@@ -60,14 +60,6 @@ std::optional<uint64_t> get_logs_span(const chain::evm::Request& request) {
     return *to - *from + 1;
 }
 
-// The key of a chain's lease (a session advisory lock, docs/service.md):
-// "tsl" in the top bytes keeps it apart from the store's write lock and
-// from other applications' keys; the chain id fills the low 40 bits.
-int64_t lease_key(uint64_t chain_id) {
-    constexpr uint64_t kNamespace = 0x74736cULL << 40;
-    return static_cast<int64_t>(kNamespace | (chain_id & ((1ULL << 40) - 1)));
-}
-
 }  // namespace
 
 // One chain's follower with everything it owns.

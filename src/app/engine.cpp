@@ -42,6 +42,11 @@ std::vector<sync::ContractStart> contract_starts(const infra::Config& config, co
     return out;
 }
 
+int64_t lease_key(uint64_t chain_id) {
+    constexpr uint64_t kNamespace = 0x74736cULL << 40;
+    return static_cast<int64_t>(kNamespace | (chain_id & ((1ULL << 40) - 1)));
+}
+
 std::vector<const infra::ChainConfig*> followed_chains(const infra::Config& config) {
     std::vector<const infra::ChainConfig*> out;
     for (const auto& chain : config.chains) {

@@ -27,6 +27,12 @@ const infra::ChainConfig& pick_chain(const infra::Config& config, std::string_vi
 // Chains that have at least one contract, in config order.
 std::vector<const infra::ChainConfig*> followed_chains(const infra::Config& config);
 
+// The key of a chain's lease, the session advisory lock held by whoever
+// follows the chain (docs/service.md, "Running two instances"): "tsl" in
+// the top bytes keeps it apart from the store's write lock and from other
+// applications' keys; the chain id fills the low 40 bits.
+int64_t lease_key(uint64_t chain_id);
+
 // Asks the node for its chain id and throws a clear error when it differs
 // from the config's (a URL of the wrong network is a common mistake).
 void check_chain_id(chain::evm::RpcClient& client, const infra::ChainConfig& chain);

@@ -133,6 +133,12 @@ TEST(TwoInstances, OnePostgresOneFollowerTakeOverAfterKillAndAnExactDatabase) {
     EXPECT_EQ(not_ready.status, 503);
     EXPECT_NE(not_ready.body.find("on standby"), std::string::npos) << not_ready.body;
     EXPECT_EQ(active.get("/health/ready").status, 200);
+    // `tokensync catchup` beside a running daemon leaves the chain to it.
+    const auto catchup = test_util::run_command(
+        {test_util::tokensync_binary().string(), "--config", active.config_path().string(), "catchup"});
+    EXPECT_EQ(catchup.status, 0) << catchup.output;
+    EXPECT_NE(catchup.output.find("catchup.skipped chain="), std::string::npos) << catchup.output;
+    EXPECT_EQ(catchup.output.find("catchup.completed"), std::string::npos) << catchup.output;
 
     // kill -9 the active one in the middle of more activity.
     std::thread traffic([&] { test_util::populate(devnet, contracts, testing::activity(13, 300, 5)); });

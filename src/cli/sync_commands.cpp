@@ -238,6 +238,13 @@ int run_catchup(const GlobalOptions& options) {
     auto runners = make_runners(config);
     install_stop_handlers();
     for (auto& r : runners) {
+        // A running daemon that holds the chain's lease keeps it current;
+        // catching up beside it would fetch and write the same blocks again.
+        if (!r.store->try_session_lock(app::lease_key(r.chain->chain_id))) {
+            fmt::print("catchup.skipped chain={} reason=\"another instance follows it (it holds the chain's lease)\"\n",
+                       r.chain->name);
+            continue;
+        }
         const auto processed = r.follower->catch_up(g_stop);
         fmt::print("catchup.completed chain={} processed={}\n", r.chain->name,
                    processed ? std::to_string(*processed) : "none");
