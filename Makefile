@@ -4,7 +4,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: setup configure build run test test-fast test-slow bench format tidy clean
+.PHONY: setup configure build run test test-fast test-slow test-asan test-tsan bench format tidy clean
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,19 @@ test: build
 # Only the fast unit tests.
 test-fast: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
+
+# The tests under AddressSanitizer + UndefinedBehaviorSanitizer, and under
+# ThreadSanitizer, each in its own build directory; any sanitizer report, also
+# from a spawned `tokensync`, fails the run. SAN_JOBS: build and ctest jobs;
+# SAN_LABELS overrides the labels run (scripts/sanitizer-tests.sh).
+ASAN_BUILD_DIR ?= build-asan
+TSAN_BUILD_DIR ?= build-tsan
+SAN_JOBS ?= 2
+test-asan: setup
+	JOBS=$(SAN_JOBS) bash scripts/sanitizer-tests.sh asan $(ASAN_BUILD_DIR)
+
+test-tsan: setup
+	JOBS=$(SAN_JOBS) bash scripts/sanitizer-tests.sh tsan $(TSAN_BUILD_DIR)
 
 # The backfill benchmark (docs/performance.md): builds only it and tokensync,
 # then runs it with its defaults; e.g. BENCH_ARGS="--runs 5 --no-postgres".

@@ -59,11 +59,13 @@ class Session;
 
 struct HttpServerState {
     HttpServerState(HttpServerOptions o, HttpServer::Handler h)
-        : options{std::move(o)}, handler{std::move(h)}, acceptor{ioc} {}
+        : options{std::move(o)}, handler{std::move(h)}, acceptor{asio::make_strand(ioc)} {}
 
     HttpServerOptions options;
     HttpServer::Handler handler;
     asio::io_context ioc;
+    // On a strand of its own: the accept handler (which starts the next
+    // accept) and stop()'s close run on different pool threads otherwise.
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
     uint16_t port = 0;
@@ -282,7 +284,7 @@ void HttpServer::stop(std::chrono::milliseconds drain) {
     if (!s.running) return;
     s.running = false;
     s.stopping = true;
-    asio::post(s.ioc, [&s] {
+    asio::post(s.acceptor.get_executor(), [&s] {
         beast::error_code ignored;
         s.acceptor.close(ignored);
     });
