@@ -4,7 +4,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: setup configure build run test test-fast test-slow test-asan test-tsan bench format tidy clean
+.PHONY: setup configure build run test test-fast test-slow test-asan test-tsan bench fuzz format tidy clean
 
 setup:
 	@bash scripts/setup.sh
@@ -50,6 +50,12 @@ bench: configure
 	$(BUILD_DIR)/bench/backfill_bench $(BENCH_ARGS)
 	$(BUILD_DIR)/bench/live_latency_bench 2>/dev/null
 	$(BUILD_DIR)/bench/recovery_bench
+
+# The libFuzzer targets (fuzz/): built with clang-19 in build-fuzz, the
+# regression inputs replayed, then FUZZ_SECONDS of fuzzing per target.
+FUZZ_SECONDS ?= 30
+fuzz: setup
+	bash fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

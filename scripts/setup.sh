@@ -15,6 +15,7 @@ apt_packages=(
   libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy-16
+  clang-19 libclang-rt-19-dev
   prometheus wrk
   chromium
   nodejs

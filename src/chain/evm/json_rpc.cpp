@@ -107,7 +107,9 @@ std::expected<BatchAnswer, AnswerProblem> decode_batch(std::string_view body, ui
     for (const auto& item : v->get_array()) {
         if (!item.is_object()) continue;
         const auto id = id_of(item.get_object());
-        if (!id || *id < first_id || *id - first_id >= count) continue;
+        // Request i went out with id first_id + i in uint64 arithmetic, so
+        // near 2^64 the ids wrap to 0; the same subtraction undoes that.
+        if (!id || *id - first_id >= count) continue;
         const auto index = static_cast<std::size_t>(*id - first_id);
         if (seen[index]) continue;  // a duplicate answer: the first one stands
         seen[index] = true;

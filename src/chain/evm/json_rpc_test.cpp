@@ -61,6 +61,20 @@ TEST(JsonRpc, BatchAnswersMatchedByIdInAnyOrder) {
     EXPECT_EQ(answer->items[4].error().code, RpcError::kMalformedResponse);
 }
 
+// Ids are first_id + i in uint64 arithmetic: a batch that starts at the
+// top of the range wraps to 0, and its answers must still match
+// (regression of fuzz/regressions/json_rpc_fuzz).
+TEST(JsonRpc, BatchIdsThatWrapPastTheTopStillMatch) {
+    const uint64_t first = UINT64_MAX;  // ids 18446744073709551615, 0
+    auto answer = decode_batch(R"([{"jsonrpc":"2.0","id":0,"result":"b"},
+                                   {"jsonrpc":"2.0","id":18446744073709551615,"result":"a"}])",
+                               first, 2);
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->items.size(), 2u);
+    EXPECT_EQ(answer->items[0].value(), boost::json::value("a"));
+    EXPECT_EQ(answer->items[1].value(), boost::json::value("b"));
+}
+
 TEST(JsonRpc, OneErrorObjectForTheWholeBatch) {
     auto answer =
         decode_batch(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch too large"}})", 1, 2);
