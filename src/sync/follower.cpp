@@ -192,6 +192,8 @@ void Follower::ingest(const Position& pos, uint64_t to, uint64_t head, const std
     opts.all_headers_from = finalized_floor(head);
     opts.stop = stop;
     opts.cursors = pos.contracts;
+    if (pos.last && pos.last->block_number + 1 == pos.next && !pos.last->block_hash.is_zero())
+        opts.parent_hash = pos.last->block_hash;
     indexer_.refresh(store_);
     const IngestResult r = ingest_range(target_, store_, indexer_, pos.next, to, opts);
     if (r.commits > 0) {
@@ -199,6 +201,10 @@ void Follower::ingest(const Position& pos, uint64_t to, uint64_t head, const std
         status_.processed = r.done_to;
     }
     count_events(step_source_, r.logs);
+    // A reorg during the ingest: the cursor now names a replaced block;
+    // find the common ancestor and roll back now (the next step ingests the
+    // new branch).
+    if (r.unlinked_at) check_cursor(position(), head);
 }
 
 Follower::LiveStep Follower::live_step(const Position& pos, uint64_t to) {

@@ -39,6 +39,7 @@ struct UnitResult {
     uint64_t to = 0;
     uint64_t logs = 0;
     core::Hash32 end_hash;
+    std::optional<core::Hash32> first_parent;  // the parent hash of block `from`, when its header was read
     store::ChangeSet changes;
 };
 
@@ -96,10 +97,23 @@ UnitResult fetch_unit(chain::evm::RpcClient& client, chain::evm::LogReader& read
                                            .parent_hash = h.parent_hash,
                                            .timestamp = static_cast<int64_t>(h.timestamp)});
         }
-        // Logs and headers come from two calls; if the chain reorganised in
-        // between they disagree, and the unit is read again.
+        // Logs and headers come from two calls, and headers from a batch the
+        // node answers one by one; if the chain reorganised in between, logs
+        // and headers disagree or consecutive headers do not link, and the
+        // unit is read again.
         const auto stale = std::ranges::find_if(
             logs, [&](const chain::evm::Log& log) { return hashes.at(log.block_number) != log.block_hash; });
+        const auto& blocks = unit.changes.blocks;  // ascending: `wanted` is a set
+        const auto unlinked = std::ranges::adjacent_find(
+            blocks, [](const auto& a, const auto& b) { return b.number == a.number + 1 && b.parent_hash != a.hash; });
+        if (stale == logs.end() && unlinked != blocks.end()) {
+            if (attempt < kUnitAttempts) {
+                infra::log::warn("sync.unit_changed", {{"block", unlinked->number + 1}, {"attempt", attempt}});
+                continue;
+            }
+            throw IngestError(fmt::format("block {} changed while it was read, {} times: the chain is reorganising",
+                                          unlinked->number + 1, kUnitAttempts));
+        }
         if (stale != logs.end()) {
             if (attempt < kUnitAttempts) {
                 infra::log::warn("sync.unit_changed", {{"block", stale->block_number}, {"attempt", attempt}});
@@ -109,6 +123,7 @@ UnitResult fetch_unit(chain::evm::RpcClient& client, chain::evm::LogReader& read
                                           stale->block_number, kUnitAttempts));
         }
         unit.end_hash = hashes.at(to);
+        if (!blocks.empty() && blocks.front().number == from) unit.first_parent = blocks.front().parent_hash;
         indexer.index(logs, times, unit.changes);
         return unit;
     }
@@ -147,6 +162,9 @@ class Ingest {
         cv_.notify_all();
         for (auto& t : threads)
             t.join();
+        // Read only now: after a failed unit commit_loop ends while other
+        // workers may still be adding their calls (under mutex_).
+        result_.get_logs_calls = get_logs_calls_;
         if (commit_error) std::rethrow_exception(commit_error);
         if (worker_error_) {
             try {
@@ -257,7 +275,18 @@ class Ingest {
         for (;;) {
             bool finished = false;
             auto unit = take_next(pending ? kCommitWait : std::chrono::milliseconds(1'000), finished);
+            if (unit && unit->first_parent && last_hash_ && *unit->first_parent != *last_hash_) {
+                // The chain changed between this unit's read and the one
+                // before: keep what links up, and leave the reorg to the
+                // caller (its cursor no longer matches the node).
+                infra::log::warn("sync.ingest_unlinked", {{"chain", target_.name}, {"block", unit->from}});
+                result_.unlinked_at = unit->from;
+                if (pending) commit(*pending);
+                pending.reset();
+                break;
+            }
             if (unit) {
+                last_hash_ = unit->end_hash;
                 if (!pending) {
                     pending = std::move(unit);
                 } else {
@@ -280,8 +309,7 @@ class Ingest {
             }
             if (finished) break;
         }
-        result_.get_logs_calls = get_logs_calls_;
-        result_.interrupted = !failed_ && (result_.commits == 0 || result_.done_to < to_);
+        result_.interrupted = !failed_ && !result_.unlinked_at && (result_.commits == 0 || result_.done_to < to_);
     }
 
     void commit(UnitResult& unit) {
@@ -333,6 +361,8 @@ class Ingest {
     uint64_t failed_index_ = 0;
     std::size_t workers_done_ = 0;
     uint64_t get_logs_calls_ = 0;
+
+    std::optional<core::Hash32> last_hash_ = options_.parent_hash;  // end hash of the last unit taken (commit thread)
 
     std::chrono::steady_clock::time_point started_;
     IngestResult result_;

@@ -56,6 +56,12 @@ struct IngestOptions {
     // unfinalized window, so reorgs can be found by parent hash); below it
     // only blocks with logs and the end of each commit are.
     uint64_t all_headers_from = UINT64_MAX;
+    // The stored hash of block from - 1, when known. Within the unfinalized
+    // window each unit's first block must hang off it (or off the unit
+    // before): when the chain reorganised between two reads, the ingest
+    // commits what still links up and stops with `unlinked_at` set, so the
+    // caller finds the reorg from its cursor and rolls it back.
+    std::optional<core::Hash32> parent_hash;
     // Contracts whose cursors move to the end of each commit that reaches
     // their next block (so a cursor never moves back, and never jumps a gap).
     std::vector<CursorRule> cursors;
@@ -72,6 +78,10 @@ struct IngestResult {
     uint64_t done_to = 0;      // last committed block (when commits > 0)
     core::Hash32 done_hash;    // its hash
     bool interrupted = false;  // stopped by options.stop before `to`
+    // The first block that did not hang off the block committed before it
+    // (options.parent_hash): the chain reorganised during the ingest, which
+    // stopped there.
+    std::optional<uint64_t> unlinked_at;
     uint64_t get_logs_calls = 0;
 };
 
