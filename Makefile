@@ -4,7 +4,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: setup configure build run test test-fast test-slow test-asan test-tsan bench fuzz format tidy clean
+.PHONY: setup configure build run test test-fast test-slow test-asan test-tsan bench fuzz reliability format tidy clean
 
 setup:
 	@bash scripts/setup.sh
@@ -56,6 +56,13 @@ bench: configure
 FUZZ_SECONDS ?= 30
 fuzz: setup
 	bash fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
+
+# docs/reliability.md from one command: the randomized property test (100
+# seeds per back-end), plus what RELIABILITY_ARGS asks for: --fuzz SECONDS,
+# --asan, --tsan (scripts/reliability-report.sh lists every option).
+RELIABILITY_ARGS ?= --fuzz 30
+reliability: build
+	bash scripts/reliability-report.sh --build $(BUILD_DIR) $(RELIABILITY_ARGS)
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

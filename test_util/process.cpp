@@ -85,6 +85,11 @@ Process::Process(const Options& options) {
         ::dup2(in, STDIN_FILENO);
         ::dup2(out, STDOUT_FILENO);
         ::dup2(err, STDERR_FILENO);
+        // No inherited sockets: a server started by a test (PostgreSQL) that
+        // kept a copy of the test's own connections would hold them open
+        // after the test closes them (a proxy's dropped connection never
+        // reaching its client).
+        ::close_range(3, ~0U, 0);
         for (const auto& e : options.env)
             ::putenv(const_cast<char*>(e.c_str()));
         ::execvp(argv[0], argv.data());
