@@ -20,10 +20,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "core/hex.hpp"
-#include "core/hmac.hpp"
 #include "store/store.hpp"
 #include "test_util/abi_call.hpp"
+#include "test_util/alchemy_delivery.hpp"
 #include "test_util/daemon.hpp"
 #include "test_util/devnet.hpp"
 #include "test_util/fault_proxy.hpp"
@@ -42,11 +41,7 @@ using test_util::Devnet;
 constexpr uint64_t kChainId = 84532;  // BASE_SEPOLIA, so deliveries name a network Alchemy knows
 constexpr std::string_view kKey = "whsec_test_signing_key_0123456789";
 
-std::string sign(std::string_view body, std::string_view key = kKey) {
-    const auto mac = core::hmac_sha256({reinterpret_cast<const uint8_t*>(key.data()), key.size()},
-                                       {reinterpret_cast<const uint8_t*>(body.data()), body.size()});
-    return core::to_hex(mac, false);
-}
+std::string sign(std::string_view body, std::string_view key = kKey) { return test_util::alchemy_signature(body, key); }
 
 test_util::Headers signed_headers(std::string_view body) {
     return {{"Content-Type", "application/json"}, {"X-Alchemy-Signature", sign(body)}};
@@ -55,79 +50,16 @@ test_util::Headers signed_headers(std::string_view body) {
 std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
 uint64_t qty(const boost::json::value& v) { return std::stoull(str(v), nullptr, 16); }
 
-// A Custom (GraphQL) webhook delivery for the receipt's block, with its logs
-// in the selection set of PROTOCOLS.md §4.
+// A Custom (GraphQL) delivery of the receipt's block and logs.
 std::string custom_delivery(const std::string& id, const boost::json::object& receipt,
                             std::string_view network = "BASE_SEPOLIA") {
-    boost::json::array logs;
-    for (const auto& l : receipt.at("logs").as_array()) {
-        const auto& log = l.as_object();
-        logs.push_back(boost::json::object{
-            {"data", log.at("data")},
-            {"topics", log.at("topics")},
-            {"index", qty(log.at("logIndex"))},
-            {"account", boost::json::object{{"address", log.at("address")}}},
-            {"transaction", boost::json::object{{"hash", receipt.at("transactionHash")},
-                                                {"nonce", 0},
-                                                {"index", qty(receipt.at("transactionIndex"))},
-                                                {"from", boost::json::object{{"address", receipt.at("from")}}},
-                                                {"to", boost::json::object{{"address", receipt.at("to")}}},
-                                                {"status", 1}}},
-        });
-    }
-    boost::json::object body{
-        {"webhookId", "wh_test0000000001"},
-        {"id", id},
-        {"createdAt", "2026-11-24T07:51:07.945953790Z"},
-        {"type", "GRAPHQL"},
-        {"event",
-         boost::json::object{{"data", boost::json::object{{"block",
-                                                           boost::json::object{
-                                                               {"hash", receipt.at("blockHash")},
-                                                               {"number", qty(receipt.at("blockNumber"))},
-                                                               {"timestamp", 1'764'000'000},
-                                                               {"logs", std::move(logs)},
-                                                           }}}},
-                             {"sequenceNumber", "10000000000578619000"},
-                             {"network", network}}},
-    };
-    return boost::json::serialize(body);
+    return test_util::custom_delivery(id, test_util::DeliveryBlock::of_receipt(receipt), network);
 }
 
-// An Address Activity delivery: one erc721 activity per log, each with the
-// log in eth_getLogs shape.
+// An Address Activity delivery: one erc721 activity per log of the receipt.
 std::string activity_delivery(const std::string& id, const boost::json::object& receipt) {
-    boost::json::array activity;
-    for (const auto& l : receipt.at("logs").as_array()) {
-        const auto& log = l.as_object();
-        activity.push_back(boost::json::object{
-            {"blockNum", receipt.at("blockNumber")},
-            {"hash", receipt.at("transactionHash")},
-            {"fromAddress", receipt.at("from")},
-            {"toAddress", receipt.at("to")},
-            {"value", 0},
-            {"asset", "ERC721"},
-            {"category", "erc721"},
-            {"rawContract", boost::json::object{{"rawValue", "0x"}, {"address", log.at("address")}, {"decimals", 0}}},
-            {"log", boost::json::object{{"address", log.at("address")},
-                                        {"topics", log.at("topics")},
-                                        {"data", log.at("data")},
-                                        {"blockNumber", log.at("blockNumber")},
-                                        {"transactionHash", log.at("transactionHash")},
-                                        {"transactionIndex", log.at("transactionIndex")},
-                                        {"blockHash", log.at("blockHash")},
-                                        {"logIndex", log.at("logIndex")},
-                                        {"removed", false}}},
-        });
-    }
-    boost::json::object body{
-        {"webhookId", "wh_test0000000002"},
-        {"id", id},
-        {"createdAt", "2026-11-24T07:51:07Z"},
-        {"type", "ADDRESS_ACTIVITY"},
-        {"event", boost::json::object{{"network", "BASE_SEPOLIA"}, {"activity", std::move(activity)}}},
-    };
-    return boost::json::serialize(body);
+    return test_util::activity_delivery(id, test_util::DeliveryBlock::of_receipt(receipt), "BASE_SEPOLIA", false,
+                                        [](std::string_view) { return std::string("erc721"); });
 }
 
 // The value of one series in /metrics text (-1 when absent).

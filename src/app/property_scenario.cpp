@@ -18,9 +18,9 @@
 #include <fmt/format.h>
 
 #include "core/hex.hpp"
-#include "core/hmac.hpp"
 #include "store/store.hpp"
 #include "test_util/abi_call.hpp"
+#include "test_util/alchemy_delivery.hpp"
 #include "test_util/daemon.hpp"
 #include "test_util/populate.hpp"
 #include "test_util/shared_postgres.hpp"
@@ -51,11 +51,7 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::string sign(std::string_view body) {
-    const auto mac = core::hmac_sha256({reinterpret_cast<const uint8_t*>(kSigningKey.data()), kSigningKey.size()},
-                                       {reinterpret_cast<const uint8_t*>(body.data()), body.size()});
-    return core::to_hex(mac, false);
-}
+std::string sign(std::string_view body) { return test_util::alchemy_signature(body, kSigningKey); }
 
 // The logs of one block as the node gave them, with what a delivery needs.
 struct BlockLogs {
@@ -63,89 +59,26 @@ struct BlockLogs {
     json::array receipts;  // eth_getBlockReceipts
 };
 
-// A Custom (GraphQL) delivery of one block (PROTOCOLS.md §4).
-std::string custom_delivery(const std::string& id, const BlockLogs& b) {
-    json::array logs;
-    for (const auto& r : b.receipts) {
-        const auto& receipt = r.as_object();
-        for (const auto& l : receipt.at("logs").as_array()) {
-            const auto& log = l.as_object();
-            logs.push_back(json::object{
-                {"data", log.at("data")},
-                {"topics", log.at("topics")},
-                {"index", qty(log.at("logIndex"))},
-                {"account", json::object{{"address", log.at("address")}}},
-                {"transaction", json::object{{"hash", receipt.at("transactionHash")},
-                                             {"nonce", 0},
-                                             {"index", qty(receipt.at("transactionIndex"))},
-                                             {"from", json::object{{"address", receipt.at("from")}}},
-                                             {"to", json::object{{"address", receipt.at("to")}}},
-                                             {"status", qty(receipt.at("status"))}}},
-            });
-        }
-    }
-    json::object body{
-        {"webhookId", "wh_property000001"},
-        {"id", id},
-        {"createdAt", "2026-11-25T00:00:00.000000000Z"},
-        {"type", "GRAPHQL"},
-        {"event",
-         json::object{
-             {"data",
-              json::object{
-                  {"block",
-                   json::object{
-                       {"hash", b.block.at("hash")},
-                       {"number", qty(b.block.at("number"))},
-                       {"timestamp", qty(b.block.at("timestamp"))},
-                       {"logs", std::move(logs)},
-                   }}}},
-             {"sequenceNumber", "10000000000578619000"},
-             {"network", kNetwork}}},
-    };
-    return json::serialize(body);
+test_util::DeliveryBlock delivery_block(const BlockLogs& b) {
+    return {.hash = b.block.at("hash"),
+            .number = qty(b.block.at("number")),
+            .timestamp = qty(b.block.at("timestamp")),
+            .receipts = b.receipts};
 }
 
-// An Address Activity delivery: one activity per log, the log in eth_getLogs
-// shape; `removed` marks the logs of a block a reorg took out.
+// A Custom (GraphQL) delivery of one block (PROTOCOLS.md §4).
+std::string custom_delivery(const std::string& id, const BlockLogs& b) {
+    return test_util::custom_delivery(id, delivery_block(b), kNetwork);
+}
+
+// An Address Activity delivery of one block; `removed` marks the logs of a
+// block a reorg took out.
 std::string activity_delivery(const std::string& id, const BlockLogs& b, const test_util::TestContracts& contracts,
                               bool removed) {
-    json::array activity;
-    for (const auto& r : b.receipts) {
-        const auto& receipt = r.as_object();
-        for (const auto& l : receipt.at("logs").as_array()) {
-            const auto& log = l.as_object();
-            const bool nft = str(log.at("address")) == contracts.nft.lower_hex();
-            json::object entry{
-                {"blockNum", log.at("blockNumber")},
-                {"hash", log.at("transactionHash")},
-                {"fromAddress", receipt.at("from")},
-                {"toAddress", receipt.at("to")},
-                {"value", 0},
-                {"asset", nft ? "ERC721" : "ERC1155"},
-                {"category", nft ? "erc721" : "erc1155"},
-                {"rawContract", json::object{{"rawValue", "0x"}, {"address", log.at("address")}, {"decimals", 0}}},
-                {"log", json::object{{"address", log.at("address")},
-                                     {"topics", log.at("topics")},
-                                     {"data", log.at("data")},
-                                     {"blockNumber", log.at("blockNumber")},
-                                     {"transactionHash", log.at("transactionHash")},
-                                     {"transactionIndex", log.at("transactionIndex")},
-                                     {"blockHash", log.at("blockHash")},
-                                     {"logIndex", log.at("logIndex")},
-                                     {"removed", removed}}},
-            };
-            activity.push_back(std::move(entry));
-        }
-    }
-    json::object body{
-        {"webhookId", "wh_property000002"},
-        {"id", id},
-        {"createdAt", "2026-11-25T00:00:00Z"},
-        {"type", "ADDRESS_ACTIVITY"},
-        {"event", json::object{{"network", kNetwork}, {"activity", std::move(activity)}}},
-    };
-    return json::serialize(body);
+    const std::string nft = contracts.nft.lower_hex();
+    return test_util::activity_delivery(id, delivery_block(b), kNetwork, removed, [&](std::string_view address) {
+        return std::string(address == nft ? "erc721" : "erc1155");
+    });
 }
 
 core::Address topic_address(const core::Hash32& topic) {

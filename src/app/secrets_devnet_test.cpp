@@ -17,9 +17,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "core/hex.hpp"
-#include "core/hmac.hpp"
 #include "test_util/abi_call.hpp"
+#include "test_util/alchemy_delivery.hpp"
 #include "test_util/daemon.hpp"
 #include "test_util/devnet.hpp"
 #include "test_util/fault_proxy.hpp"
@@ -43,11 +42,7 @@ constexpr std::string_view kDbPassword = "Pgpw_9f3kQz71Ncd";
 constexpr std::string_view kDbUser = "ts_app";
 constexpr std::array<std::string_view, 4> kSecrets{kApiKey, kAdminToken, kSigningKey, kDbPassword};
 
-std::string sign(std::string_view body, std::string_view key) {
-    const auto mac = core::hmac_sha256({reinterpret_cast<const uint8_t*>(key.data()), key.size()},
-                                       {reinterpret_cast<const uint8_t*>(body.data()), body.size()});
-    return core::to_hex(mac, false);
-}
+std::string sign(std::string_view body, std::string_view key) { return test_util::alchemy_signature(body, key); }
 
 class SecretsDevnet : public ::testing::Test {
   protected:
