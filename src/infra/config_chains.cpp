@@ -1,4 +1,3 @@
-#include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -34,10 +33,9 @@ std::filesystem::path checked_ca_file(const ConfigNode& node) {
     std::filesystem::path path = node.as_nonempty_string();
     if (path.is_relative()) path = node.base_dir() / path;
     path = path.lexically_normal();
-    std::ifstream in(path, std::ios::binary);
-    if (!in || std::filesystem::is_directory(path))
-        node.fail(fmt::format("cannot read the CA file \"{}\"", path.string()));
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const auto read = read_config_file(path);
+    if (!read) node.fail(fmt::format("cannot read the CA file \"{}\": {}", path.string(), read.error()));
+    const std::string& text = *read;
     if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
         node.fail(fmt::format("\"{}\" holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path.string()));
     return path;

@@ -1,6 +1,4 @@
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -30,12 +28,10 @@ std::string known_module_names() {
 void read_abi_file(const ConfigNode& node, ContractConfig& contract) {
     std::filesystem::path path = node.as_nonempty_string();
     if (path.is_relative()) path = node.base_dir() / path;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) node.fail(fmt::format("cannot read ABI file \"{}\"", path.string()));
-    std::stringstream text;
-    text << in.rdbuf();
+    auto text = read_config_file(path);
+    if (!text) node.fail(fmt::format("cannot read ABI file \"{}\": {}", path.string(), text.error()));
     contract.abi_path = path.lexically_normal();
-    contract.abi_text = text.str();
+    contract.abi_text = std::move(*text);
     auto abi = core::abi::parse_abi_json(contract.abi_text);
     if (!abi) {
         node.fail(fmt::format("\"{}\" is not an ABI or a compiler artifact: {}", path.string(),

@@ -52,16 +52,22 @@ void register_secrets(const YAML::Node& node, std::string_view key, const Enviro
     }
 }
 
-std::string read_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw ConfigError(fmt::format("config error: cannot read \"{}\": {}", file.string(), std::strerror(errno)));
+}  // namespace
+
+std::expected<std::string, std::string> read_config_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec) return std::unexpected(ec.message());
+    if (!std::filesystem::is_regular_file(status)) return std::unexpected(std::string("not a regular file"));
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxConfigFileBytes)
+        return std::unexpected(fmt::format("larger than {} MiB", kMaxConfigFileBytes >> 20));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::unexpected(std::string(std::strerror(errno)));
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
 }
-
-}  // namespace
 
 Config parse_config(std::string_view yaml, const Environment& env, const std::filesystem::path& base_dir) {
     YAML::Node root;
@@ -90,7 +96,9 @@ Config parse_config(std::string_view yaml, const Environment& env, const std::fi
 }
 
 Config load_config(const std::filesystem::path& file, const std::filesystem::path& working_dir) {
-    const std::string text = read_file(file);
+    const auto read = read_config_file(file);
+    if (!read) throw ConfigError(fmt::format("config error: cannot read \"{}\": {}", file.string(), read.error()));
+    const std::string& text = *read;
     const std::filesystem::path base_dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
     Environment env;
     try {

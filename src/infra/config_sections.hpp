@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
+#include <filesystem>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "infra/config.hpp"
@@ -12,6 +15,12 @@
 // in kSections (config_loader.cpp). Sections are parsed in table order, so a
 // section may look at the ones before it (contracts check chain names).
 namespace tokensync::infra {
+
+// The whole of a file the configuration names (the config itself, ABI
+// artifacts, CA files), or why it cannot be read: it must be a regular file
+// (a FIFO or /dev/zero would never end) of at most kMaxConfigFileBytes.
+inline constexpr std::uintmax_t kMaxConfigFileBytes = 64U << 20;
+std::expected<std::string, std::string> read_config_file(const std::filesystem::path& path);
 
 void parse_database_section(const ConfigNode& node, Config& config);
 void parse_chains_section(const ConfigNode& node, Config& config);

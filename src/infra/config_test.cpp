@@ -270,8 +270,17 @@ TEST_F(ConfigTest, AbiFileMissing) {
                                          "contracts:\n  - name: nft\n    chain: local\n"
                                          "    address: '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'\n"
                                          "    abi: missing.json\n    modules: events\n");
-    EXPECT_EQ(message,
-              "config error: contracts[0].abi: cannot read ABI file \"" + (dir_ / "missing.json").string() + "\"");
+    EXPECT_EQ(message, "config error: contracts[0].abi: cannot read ABI file \"" + (dir_ / "missing.json").string() +
+                           "\": No such file or directory");
+}
+
+// A device or a FIFO would never end: only regular files are read.
+TEST_F(ConfigTest, AbiPathThatIsNotARegularFile) {
+    const std::string message = error_of(chains_yaml +
+                                         "contracts:\n  - name: nft\n    chain: local\n"
+                                         "    address: '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'\n"
+                                         "    abi: /dev/zero\n    modules: events\n");
+    EXPECT_EQ(message, "config error: contracts[0].abi: cannot read ABI file \"/dev/zero\": not a regular file");
 }
 
 TEST_F(ConfigTest, AbiFileThatIsNotAnAbi) {

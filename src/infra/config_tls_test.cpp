@@ -45,10 +45,11 @@ TEST_F(ConfigTlsTest, RelativePathResolvesAgainstTheConfigFolder) {
 
 TEST_F(ConfigTlsTest, UnreadableOrNotPemIsAnError) {
     const auto missing = (dir_ / "missing.pem").string();
-    EXPECT_EQ(error_of("    tls_ca_file: missing.pem\n"),
-              "config error: chains[0].tls_ca_file: cannot read the CA file \"" + missing + "\"");
-    EXPECT_EQ(error_of("    tls_ca_file: .\n"),
-              "config error: chains[0].tls_ca_file: cannot read the CA file \"" + dir_.path().string() + "/\"");
+    EXPECT_EQ(
+        error_of("    tls_ca_file: missing.pem\n"),
+        "config error: chains[0].tls_ca_file: cannot read the CA file \"" + missing + "\": No such file or directory");
+    EXPECT_EQ(error_of("    tls_ca_file: .\n"), "config error: chains[0].tls_ca_file: cannot read the CA file \"" +
+                                                    dir_.path().string() + "/\": not a regular file");
     write("key.pem", "-----BEGIN PRIVATE KEY-----\n");
     EXPECT_EQ(error_of("    tls_ca_file: key.pem\n"), "config error: chains[0].tls_ca_file: \"" +
                                                           (dir_ / "key.pem").string() +
