@@ -138,6 +138,7 @@ FaultProxy::FaultProxy(Options options)
     : options_(std::move(options)), upstream_(std::make_unique<Upstream>()), rng_(options_.seed) {
     for (std::size_t i = 0; i < kFaultKinds; ++i)
         set_rate(static_cast<Fault>(i), options_.rates[i]);
+    set_lagging_logs(options_.lagging_logs);
     upstream_->url = options_.upstream;
     upstream_->options.request_timeout = std::chrono::seconds{60};
     upstream_->give_back(upstream_->take());  // throws net::HttpError now for a URL it cannot use
@@ -178,6 +179,13 @@ void FaultProxy::set_rates(double rate_each) {
         set_rate(static_cast<Fault>(i), 0.0);
     for (std::size_t i = 0; i < kFaultKinds; ++i)
         set_rate(static_cast<Fault>(i), rate_each);
+}
+
+void FaultProxy::set_lagging_logs(double rate) {
+    if (!(rate >= 0.0 && rate <= 1.0))
+        throw std::invalid_argument(fmt::format("FaultProxy: lagging_logs is {}, not in [0, 1]", rate));
+    std::lock_guard lock(mutex_);
+    options_.lagging_logs = rate;
 }
 
 void FaultProxy::set_log_limits(std::optional<uint64_t> max_log_span, std::optional<uint64_t> max_logs,
@@ -256,7 +264,11 @@ HttpTestReply FaultProxy::handle_one(const HttpTestRequest& request) {
         slow_delay = options_.slow_delay;
         retry_after = options_.retry_after_seconds;
     }
-    if (!fault) return forward_and_check(request.body);
+    if (!fault) {
+        auto reply = forward_and_check(request.body);
+        lag_logs(request.body, reply);
+        return reply;
+    }
     switch (*fault) {
         case Fault::kRateLimit: {
             auto reply = status_reply(429, "Too Many Requests");
@@ -299,6 +311,41 @@ HttpTestReply FaultProxy::handle_one(const HttpTestRequest& request) {
         }
     }
     return forward_and_check(request.body);
+}
+
+void FaultProxy::lag_logs(const std::string& body, HttpTestReply& reply) {
+    {
+        std::lock_guard lock(mutex_);
+        if (options_.lagging_logs <= 0.0 ||
+            std::uniform_real_distribution<double>(0.0, 1.0)(rng_) >= options_.lagging_logs) {
+            return;
+        }
+    }
+    if (reply.status != 200 || !logs_call(body)) return;
+    boost::system::error_code ec;
+    json::value answer = json::parse(reply.body, ec);
+    auto* result = !ec && answer.is_object() ? answer.get_object().if_contains("result") : nullptr;
+    if (result == nullptr || !result->is_array()) return;
+    const auto head_answer = forward(R"({"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]})");
+    if (!head_answer) return;
+    const json::value head_value = json::parse(head_answer->body, ec);
+    const auto head =
+        !ec && head_value.is_object() ? quantity(head_value.get_object().if_contains("result")) : std::nullopt;
+    if (!head) return;
+    json::array kept;
+    const std::size_t before = result->get_array().size();
+    for (auto& log : result->get_array()) {
+        const auto block = log.is_object() ? quantity(log.get_object().if_contains("blockNumber")) : std::nullopt;
+        if (!block || *block + 1 < *head) kept.push_back(std::move(log));
+    }
+    if (kept.size() == before) return;
+    {
+        std::lock_guard lock(mutex_);
+        ++counters_.lagged_answers;
+        counters_.lagged_logs += before - kept.size();
+    }
+    *result = std::move(kept);
+    reply.body = json::serialize(answer);
 }
 
 HttpTestReply FaultProxy::forward_and_check(const std::string& body) {

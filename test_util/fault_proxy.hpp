@@ -60,6 +60,11 @@ class FaultProxy {
         std::optional<uint64_t> max_log_span;  // blocks per eth_getLogs range
         std::optional<uint64_t> max_logs;      // logs per eth_getLogs answer
         RangeErrorStyle range_error = RangeErrorStyle::kHint;
+        // Per eth_getLogs range answer (not a batch, not by blockHash): the
+        // chance that it leaves out the logs of the node's two newest blocks,
+        // as a provider whose log index lags its blocks does (and anvil while
+        // it applies anvil_reorg). Drawn apart from the faults above.
+        double lagging_logs = 0.0;
     };
 
     // Throws std::runtime_error when it cannot listen, net::HttpError for an unusable upstream URL.
@@ -76,6 +81,7 @@ class FaultProxy {
     void set_rates(double rate_each);  // every kind; 0 turns faults off
     void set_log_limits(std::optional<uint64_t> max_log_span, std::optional<uint64_t> max_logs,
                         RangeErrorStyle style = RangeErrorStyle::kHint);
+    void set_lagging_logs(double rate);  // Options::lagging_logs
     // The next `count` requests get this fault, before any drawn one.
     void force(Fault fault, std::size_t count = 1);
 
@@ -86,6 +92,8 @@ class FaultProxy {
         uint64_t range_refusals = 0;                   // eth_getLogs refused for span or size
         uint64_t upstream_failures = 0;                // the node gave no answer (answered 502 then)
         uint64_t peak_in_flight = 0;                   // the most requests handled at one time
+        uint64_t lagged_answers = 0;                   // eth_getLogs answers that left out logs
+        uint64_t lagged_logs = 0;                      // the logs they left out
 
         uint64_t of(Fault fault) const { return injected[static_cast<std::size_t>(fault)]; }
         uint64_t faults() const;  // injected, all kinds
@@ -107,6 +115,8 @@ class FaultProxy {
     std::optional<Answer> forward(const std::string& body);
     // Forwards, refusing eth_getLogs calls beyond the log limits.
     HttpTestReply forward_and_check(const std::string& body);
+    // Options::lagging_logs applied to an answer of forward_and_check.
+    void lag_logs(const std::string& body, HttpTestReply& reply);
 
     Options options_;
     std::unique_ptr<Upstream> upstream_;

@@ -122,6 +122,39 @@ TEST_F(FaultProxyTest, PassesRequestsThroughWhenNoFaultIsOn) {
     EXPECT_GE(expected.size(), kMintTxns * 2);
 }
 
+// A lagging log index: range answers lack the two newest blocks' logs. The
+// headers' logsBloom (anvil's own) and a read by hash show what is missing.
+TEST_F(FaultProxyTest, LaggingLogsLeaveOutTheNewestBlocksWhichTheirBloomsReveal) {
+    auto options = proxy_options();
+    options.lagging_logs = 1.0;
+    Rig rig(options);
+    LogReader reader(rig.rpc);
+    const auto logs = reader.get_logs(whole_chain());
+    std::vector<Log> older;
+    for (const auto& log : expected) {
+        if (log.block_number + 1 < head) older.push_back(log);
+    }
+    ASSERT_LT(older.size(), expected.size());
+    EXPECT_EQ(logs, older);
+    EXPECT_EQ(rig.proxy.counters().lagged_answers, 1u);
+    EXPECT_EQ(rig.proxy.counters().lagged_logs, expected.size() - older.size());
+
+    const std::vector<uint64_t> numbers{head - 2, head - 1, head};
+    const auto headers = chain::evm::get_blocks(rig.rpc, numbers);
+    for (const auto& h : headers)
+        ASSERT_TRUE(h && h->logs_bloom);
+    EXPECT_EQ(reader.find_missed_block(whole_chain(), headers, logs), head - 1);
+    EXPECT_EQ(reader.find_missed_block(whole_chain(), headers, expected), std::nullopt);
+    // Every log anvil returns is in its block's bloom.
+    for (const auto& log : expected) {
+        const auto h = chain::evm::get_block(rig.rpc, log.block_number);
+        ASSERT_TRUE(h && h->logs_bloom);
+        EXPECT_TRUE(h->logs_bloom->may_contain(core::ByteView{log.address.bytes()}));
+        for (const auto& topic : log.topics)
+            EXPECT_TRUE(h->logs_bloom->may_contain(core::ByteView{topic.bytes}));
+    }
+}
+
 TEST_F(FaultProxyTest, EachFaultReachesRpcClientWhichRetries) {
     for (const Fault fault : kAllFaults) {
         SCOPED_TRACE(fault_name(fault));

@@ -217,5 +217,52 @@ TEST_F(EngineRequests, ABackfillOutlastsAStreakOfFailuresLongerThanTheClientRetr
     EXPECT_EQ(compare(), "");
 }
 
+// A provider whose log index lags its blocks answers eth_getLogs without the
+// newest blocks' logs (anvil does the same while it applies anvil_reorg).
+// The headers' blooms show it: the live step writes nothing and is tried
+// again; the catch-up reads the unit again, and fails after three answers
+// that all lack the logs rather than storing a gap.
+TEST_F(EngineRequests, AnAnswerMissingTheNewestLogsIsNotStored) {
+    sync::Follower follower(chain_target(chain()), *store_, *indexer_, contract_starts(config_, chain()),
+                            follow_options(config_, chain()));
+    const std::atomic<bool> stop{false};
+    follower.catch_up(stop);
+    const auto before = follower.status().processed;
+    test_util::populate(devnet_, contracts_, activity(71, 40, 3));
+    const uint64_t head = devnet_.block_number();
+    proxy_->set_lagging_logs(1.0);
+    EXPECT_FALSE(follower.step(head));
+    EXPECT_EQ(follower.status().processed, before);
+    EXPECT_EQ(store_->get_cursor(chain().chain_id, contracts_.nft)->block_number, *before);
+    EXPECT_GT(proxy_->counters().lagged_logs, 0U);
+    proxy_->set_lagging_logs(0.0);
+    EXPECT_TRUE(follower.step(head));
+    EXPECT_EQ(follower.status().processed, head);
+    EXPECT_EQ(compare(), "");
+}
+
+TEST_F(EngineRequests, ACatchUpDoesNotStoreAnAnswerMissingTheNewestLogs) {
+    sync::IngestOptions ingest = ingest_options(config_.sync);
+    ingest.all_headers_from = 0;  // the whole range is in the unfinalized window
+    for (const auto& c : contract_starts(config_, chain()))
+        ingest.cursors.push_back({c.address, c.start_block});
+    test_util::populate(devnet_, contracts_, activity(72, 40, 3));
+    const uint64_t head = devnet_.block_number();
+    proxy_->set_lagging_logs(1.0);
+    try {
+        sync::ingest_range(chain_target(chain()), *store_, *indexer_, 0, head, ingest);
+        ADD_FAILURE() << "the ingest stored an answer without the newest logs";
+    } catch (const sync::IngestError& e) {
+        EXPECT_NE(std::string(e.what()).find("answered without the logs of block"), std::string::npos) << e.what();
+    }
+    const auto cursor = store_->get_cursor(chain().chain_id, contracts_.nft);
+    EXPECT_TRUE(!cursor || cursor->block_number + 1 < head);  // the lagging blocks are not behind the cursor
+    proxy_->set_lagging_logs(0.0);
+    const auto result = sync::ingest_range(chain_target(chain()), *store_, *indexer_,
+                                           cursor ? cursor->block_number + 1 : 0, head, ingest);
+    EXPECT_EQ(result.done_to, head);
+    EXPECT_EQ(compare(), "");
+}
+
 }  // namespace
 }  // namespace tokensync::app

@@ -243,6 +243,10 @@ Follower::LiveStep Follower::live_step(const Position& pos, uint64_t to) {
             return LiveStep::kNotReady;  // the logs come from another branch than the headers: read again
         }
     }
+    if (const auto missed = reader_.find_missed_block(filter, headers, logs)) {
+        infra::log::warn("sync.logs_incomplete", {{"chain", target_.name}, {"block", *missed}});
+        return LiveStep::kNotReady;  // read again: the node has the block but not (all) its logs yet
+    }
     indexer_.index(logs, times, cs);
     // Contracts already past `to` keep their cursors (they never move back).
     for (const auto& c : pos.contracts) {
@@ -260,7 +264,7 @@ Follower::LiveStep Follower::live_step(const Position& pos, uint64_t to) {
     return LiveStep::kCommitted;
 }
 
-void Follower::step(uint64_t head) {
+bool Follower::step(uint64_t head) {
     {
         std::lock_guard lock(status_mutex_);
         if (status_.state == FollowState::kHalted) throw ReorgTooDeepError(status_.last_error);
@@ -274,17 +278,18 @@ void Follower::step(uint64_t head) {
     const auto short_step = [&] { return head >= pos.next && head - pos.next + 1 <= options_.max_step_blocks; };
     if (short_step()) {
         indexer_.refresh(store_);
-        if (live_step(pos, head) != LiveStep::kUnlinked) return;
+        const LiveStep done = live_step(pos, head);
+        if (done != LiveStep::kUnlinked) return done == LiveStep::kCommitted;
     }
     while (check_cursor(pos, head))
         pos = position();
-    if (head < pos.next) return;  // nothing new, or a lagging node
+    if (head < pos.next) return true;  // nothing new, or a lagging node
     if (!short_step()) {
         ingest(pos, head, head, nullptr);
-    } else {
-        indexer_.refresh(store_);
-        live_step(pos, head);
+        return true;
     }
+    indexer_.refresh(store_);
+    return live_step(pos, head) == LiveStep::kCommitted;
 }
 
 std::optional<uint64_t> Follower::catch_up(const std::atomic<bool>& stop) {
@@ -342,8 +347,8 @@ void Follower::run(const HeadWaiter& wait_head, const std::atomic<bool>& stop) {
                 continue;
             }
             last_step = std::chrono::steady_clock::now();
-            step(head);
-            retry = false;
+            // Not settled: step again after retry_delay, new head or not.
+            retry = !step(head);
             std::lock_guard lock(status_mutex_);
             status_.last_error.clear();
         } catch (const ReorgTooDeepError&) {

@@ -104,7 +104,10 @@ class Follower {
     // stopped; throws ReorgTooDeepError (after marking the chain halted).
     void run(const HeadWaiter& wait_head, const std::atomic<bool>& stop);
     // One step towards `head` (reorg check, then ingest). Throws on failure.
-    void step(uint64_t head);
+    // False when the node's answers did not yet agree (headers of one branch,
+    // logs of another, or logs missing that the headers' blooms announce):
+    // nothing was written, and the step should be tried again shortly.
+    bool step(uint64_t head);
 
     ChainStatus status() const;
 

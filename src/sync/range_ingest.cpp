@@ -32,6 +32,8 @@ constexpr int kUnitAttempts = 3;
 // a provider's bad minute should not end a long backfill.
 constexpr int kUnitFetchAttempts = 3;
 constexpr auto kUnitRetryPause = std::chrono::milliseconds(500);
+// Before reading again a unit whose eth_getLogs answer missed a block's logs.
+constexpr auto kIncompletePause = std::chrono::milliseconds(100);
 constexpr auto kCommitWait = std::chrono::milliseconds(200);
 
 struct UnitResult {
@@ -121,6 +123,22 @@ UnitResult fetch_unit(chain::evm::RpcClient& client, chain::evm::LogReader& read
             }
             throw IngestError(fmt::format("block {} changed while it was read, {} times: the chain is reorganising",
                                           stale->block_number, kUnitAttempts));
+        }
+        // An answer that left out a block's logs while its header's bloom
+        // says it has some (checked in the unfinalized window, where the
+        // headers are read anyway).
+        const auto window = std::ranges::lower_bound(numbers, all_headers_from) - numbers.begin();
+        if (const auto missed =
+                reader.find_missed_block(filter, std::span(headers).subspan(static_cast<std::size_t>(window)), logs)) {
+            if (attempt < kUnitAttempts) {
+                infra::log::warn("sync.logs_incomplete", {{"block", *missed}, {"attempt", attempt}});
+                std::this_thread::sleep_for(kIncompletePause * attempt);
+                continue;
+            }
+            throw IngestError(fmt::format(
+                "eth_getLogs [{}, {}] answered without the logs of block {}, {} times, though its logsBloom and a read "
+                "by its hash show some: the node's log index is behind its blocks",
+                from, to, *missed, kUnitAttempts));
         }
         unit.end_hash = hashes.at(to);
         if (!blocks.empty() && blocks.front().number == from) unit.first_parent = blocks.front().parent_hash;

@@ -416,7 +416,7 @@ TEST(HeadTracker, UntrustedWssCertificateMeansPolling) {
 
 TEST(HeadTracker, SameHeadComparesNumbersAndKnownHashes) {
     Head polled{7, std::nullopt, HeadSource::kPoll, {}};
-    BlockHeader header{7, *core::Hash32::from_hex("0x" + std::string(64, 'a')), {}, 0};
+    BlockHeader header{7, *core::Hash32::from_hex("0x" + std::string(64, 'a')), {}, 0, std::nullopt};
     Head streamed{7, header, HeadSource::kWebSocket, {}};
     auto reorged = streamed;
     reorged.header->hash = *core::Hash32::from_hex("0x" + std::string(64, 'b'));

@@ -1,5 +1,8 @@
 #include "chain/evm/log_reader.hpp"
 
+#include <algorithm>
+#include <set>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -47,6 +50,18 @@ std::vector<Log> parsed_logs(const boost::json::value& v, std::string_view where
 
 }  // namespace
 
+bool may_match(const LogsBloom& bloom, const LogFilter& filter) noexcept {
+    if (bloom.is_zero()) return false;
+    const bool address = filter.addresses.empty() || std::ranges::any_of(filter.addresses, [&](const auto& a) {
+                             return bloom.may_contain(core::ByteView{a.bytes()});
+                         });
+    return address && std::ranges::all_of(filter.topics, [&](const auto& position) {
+               return position.empty() || std::ranges::any_of(position, [&](const core::Hash32& t) {
+                          return bloom.may_contain(core::ByteView{t.bytes});
+                      });
+           });
+}
+
 LogReader::LogReader(RpcClient& client, RangePlanner::Options options)
     : client_(client), planners_(client.endpoint_count(), RangePlanner(options)) {}
 
@@ -72,6 +87,40 @@ std::vector<Log> LogReader::fetch_by_hash(const LogFilter& filter, uint64_t bloc
         throw LogFetchError(fmt::format("block {}: eth_getLogs refused the single block ({}) and by blockHash ({})",
                                         block, why.to_string(), e.error().to_string()));
     }
+}
+
+std::optional<uint64_t> LogReader::find_missed_block(const LogFilter& filter,
+                                                     std::span<const std::optional<BlockHeader>> headers,
+                                                     std::span<const Log> logs) {
+    std::set<uint64_t> answered;
+    for (const Log& log : logs)
+        answered.insert(log.block_number);
+    std::vector<const BlockHeader*> suspects;
+    for (const auto& h : headers) {
+        if (h && h->logs_bloom && !answered.contains(h->number) && may_match(*h->logs_bloom, filter))
+            suspects.push_back(&*h);
+    }
+    if (suspects.empty()) return std::nullopt;
+    std::vector<Request> requests;
+    requests.reserve(suspects.size());
+    for (const BlockHeader* h : suspects) {
+        auto o = filter_object(filter);
+        o["blockHash"] = h->hash.hex();
+        requests.push_back({"eth_getLogs", boost::json::array{std::move(o)}});
+    }
+    calls_ += requests.size();
+    const std::vector<Result> results = client_.batch(requests);
+    for (std::size_t i = 0; i < suspects.size(); ++i) {
+        if (!results[i]) throw RpcCallError("eth_getLogs", results[i].error());
+        const auto found = parsed_logs(*results[i], fmt::format("block {} by hash", suspects[i]->number));
+        if (!found.empty()) {
+            infra::log::debug("rpc.get_logs.missed", {{"block", suspects[i]->number},
+                                                      {"logs", static_cast<uint64_t>(found.size())},
+                                                      {"endpoint", client_.authority(client_.last_endpoint())}});
+            return suspects[i]->number;
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<Log> LogReader::get_logs(const LogFilter& filter) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct LogFilter {
     uint64_t to_block = 0;
 };
 
+// False when the bloom proves that no log of its block matches the filter.
+bool may_match(const LogsBloom& bloom, const LogFilter& filter) noexcept;
+
 // Thrown when one block's logs cannot be fetched even by its hash, or the
 // node's logs are malformed (the message names the field).
 class LogFetchError : public std::runtime_error {
@@ -39,6 +43,18 @@ class LogReader {
 
     // Logs in chain order (block, then log index).
     std::vector<Log> get_logs(const LogFilter& filter);
+
+    // eth_getLogs over a range can answer without the logs of a block the
+    // node has just imported: a load-balanced provider whose log index lags
+    // its blocks, or anvil while it applies anvil_reorg. The headers read
+    // with the answer show it: a block whose logsBloom admits the filter but
+    // that has no log in the answer is read again by its hash (one batch).
+    // Returns the first block the answer missed logs of; nullopt when there
+    // is none, every such block being a bloom false positive. Headers without
+    // a bloom, and nullopt entries, are skipped.
+    std::optional<uint64_t> find_missed_block(const LogFilter& filter,
+                                              std::span<const std::optional<BlockHeader>> headers,
+                                              std::span<const Log> logs);
 
     const RangePlanner& planner(std::size_t endpoint) const { return planners_.at(endpoint); }
     // eth_getLogs calls made so far, for tests and metrics.

@@ -96,8 +96,16 @@ struct FakeNode {
 };
 
 struct Fixture {
-    explicit Fixture(FakeNode n)
-        : node(std::move(n)), server([this](const HttpTestRequest& r) { return node.answer(r.body); }) {}
+    explicit Fixture(FakeNode n) : node(std::move(n)), server([this](const HttpTestRequest& r) { return reply(r); }) {}
+    // A batch is answered item by item.
+    HttpTestReply reply(const HttpTestRequest& r) const {
+        const auto body = boost::json::parse(r.body);
+        if (!body.is_array()) return node.answer(r.body);
+        boost::json::array answers;
+        for (const auto& item : body.as_array())
+            answers.push_back(boost::json::parse(node.answer(boost::json::serialize(item)).body));
+        return {200, boost::json::serialize(answers)};
+    }
     RpcClient client() {
         RpcClientOptions options;
         options.urls = {server.url("/v2/key")};
@@ -259,6 +267,84 @@ TEST(LogReader, FilterEncoding) {
     EXPECT_EQ(sent.at("topics"), boost::json::parse(fmt::format(R"(["{0}", null, ["{0}", "{0}"]])", t.hex())));
     EXPECT_EQ(sent.at("fromBlock"), "0x0");
     EXPECT_EQ(sent.at("toBlock"), "0x3");
+}
+
+// Headers of blocks [from, to] as FakeNode has them, each with a bloom that
+// holds the contract when `admits(b)`.
+std::vector<std::optional<BlockHeader>> headers(uint64_t from, uint64_t to,
+                                                const std::function<bool(uint64_t)>& admits) {
+    std::vector<std::optional<BlockHeader>> out;
+    for (uint64_t b = from; b <= to; ++b) {
+        BlockHeader h;
+        h.number = b;
+        h.hash = *core::Hash32::from_hex(block_hash(b));
+        LogsBloom bloom;
+        if (admits(b)) bloom.add(core::ByteView{core::Address::from_hex(kContract)->bytes()});
+        h.logs_bloom = bloom;
+        out.emplace_back(h);
+    }
+    return out;
+}
+
+std::vector<Log> parsed(const boost::json::array& logs) { return *parse_logs(logs); }
+
+TEST(LogReaderMissedBlock, AnAnswerWithoutTheLogsABloomAnnouncesIsCaught) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client);
+    // Blocks 10..14 hold 1, 2, 0, 1, 2 logs; the answer leaves out block 13's.
+    auto logs = parsed(f.node.logs(10, 12));
+    const auto with_logs = [](uint64_t b) { return b % 3 != 0; };
+    EXPECT_EQ(reader.find_missed_block(whole_chain(), headers(10, 14, with_logs), logs), 13u);
+    EXPECT_EQ(reader.calls(), 2u);            // blocks 13 and 14 by hash,
+    EXPECT_EQ(f.server.request_count(), 1u);  // in one batch
+}
+
+TEST(LogReaderMissedBlock, ACompleteAnswerCostsNoRequest) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client);
+    const auto logs = parsed(f.node.logs(10, 14));
+    EXPECT_EQ(reader.find_missed_block(whole_chain(), headers(10, 14, [](uint64_t b) { return b % 3 != 0; }), logs),
+              std::nullopt);
+    EXPECT_EQ(reader.calls(), 0u);
+    EXPECT_EQ(f.server.request_count(), 0u);
+}
+
+TEST(LogReaderMissedBlock, ABloomFalsePositiveIsConfirmedByHashAndAccepted) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client);
+    // Every bloom admits the contract; block 12 has no log all the same.
+    const auto logs = parsed(f.node.logs(10, 14));
+    EXPECT_EQ(reader.find_missed_block(whole_chain(), headers(10, 14, [](uint64_t) { return true; }), logs),
+              std::nullopt);
+    EXPECT_EQ(reader.calls(), 1u);
+    EXPECT_EQ(f.server.request_count(), 1u);
+}
+
+TEST(LogReaderMissedBlock, HeadersWithoutABloomOrWithoutTheContractAreNotAsked) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client);
+    auto no_bloom = headers(10, 14, [](uint64_t) { return true; });
+    for (auto& h : no_bloom)
+        h->logs_bloom.reset();
+    no_bloom.emplace_back();  // a block the node did not have
+    EXPECT_EQ(reader.find_missed_block(whole_chain(), no_bloom, {}), std::nullopt);
+    EXPECT_EQ(reader.find_missed_block(whole_chain(), headers(10, 14, [](uint64_t) { return false; }), {}),
+              std::nullopt);
+    EXPECT_EQ(f.server.request_count(), 0u);
+}
+
+TEST(LogReaderMissedBlock, AnErrorOfTheByHashReadPropagates) {
+    FakeNode node;
+    node.refuse_by_hash = true;
+    Fixture f(std::move(node));
+    auto client = f.client();
+    LogReader reader(client);
+    EXPECT_THROW(reader.find_missed_block(whole_chain(), headers(13, 13, [](uint64_t) { return true; }), {}),
+                 RpcCallError);
 }
 
 }  // namespace

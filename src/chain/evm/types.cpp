@@ -133,6 +133,13 @@ std::expected<BlockHeader, ParseError> parse_block_header(const boost::json::val
     if (auto e = take(hash_member(o, "hash"), header.hash)) return std::unexpected(*e);
     if (auto e = take(hash_member(o, "parentHash"), header.parent_hash)) return std::unexpected(*e);
     if (auto e = take(quantity_member(o, "timestamp"), header.timestamp)) return std::unexpected(*e);
+    if (const auto* bloom = o.if_contains("logsBloom"); bloom != nullptr && !bloom->is_null()) {
+        std::expected<LogsBloom, core::HexError> parsed = std::unexpected(core::HexError::kInvalidChar);
+        if (bloom->is_string() && bloom->get_string().starts_with("0x"))
+            parsed = LogsBloom::from_hex(bloom->get_string());
+        if (!parsed) return std::unexpected(ParseError{"logsBloom", "not 0x and 256 bytes of hex"});
+        header.logs_bloom = *parsed;
+    }
     return header;
 }
 

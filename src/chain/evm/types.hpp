@@ -9,6 +9,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "chain/evm/bloom.hpp"
 #include "core/address.hpp"
 #include "core/bytes.hpp"
 #include "core/hash.hpp"
@@ -52,6 +53,7 @@ struct BlockHeader {
     core::Hash32 hash;
     core::Hash32 parent_hash;
     uint64_t timestamp = 0;
+    std::optional<LogsBloom> logs_bloom;  // absent when the node leaves it out
 };
 
 std::expected<BlockHeader, ParseError> parse_block_header(const boost::json::value& v);

@@ -130,5 +130,24 @@ TEST(ParseBlockHeader, FieldsAndErrors) {
     EXPECT_EQ(parse_block_header(boost::json::value(nullptr)).error().to_string(), "block: not an object");
 }
 
+TEST(ParseBlockHeader, LogsBloomIsOptionalButStrict) {
+    auto block = boost::json::parse(R"({"number":"0x10","hash":"0x)" + std::string(64, '1') + R"(","parentHash":"0x)" +
+                                    std::string(64, '2') + R"(","timestamp":"0x1"})")
+                     .as_object();
+    EXPECT_FALSE(parse_block_header(block)->logs_bloom);
+    block["logsBloom"] = nullptr;
+    EXPECT_FALSE(parse_block_header(block)->logs_bloom);
+    block["logsBloom"] = "0x" + std::string(510, '0') + "01";
+    const auto header = parse_block_header(block);
+    ASSERT_TRUE(header && header->logs_bloom);
+    EXPECT_FALSE(header->logs_bloom->is_zero());
+    for (const boost::json::value& bad :
+         {boost::json::value("0x00"), boost::json::value(std::string(512, '0')),
+          boost::json::value("0x" + std::string(511, '0') + "z"), boost::json::value(7)}) {
+        block["logsBloom"] = bad;
+        EXPECT_EQ(parse_block_header(block).error().to_string(), "logsBloom: not 0x and 256 bytes of hex");
+    }
+}
+
 }  // namespace
 }  // namespace tokensync::chain::evm
