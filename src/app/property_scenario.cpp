@@ -127,6 +127,14 @@ double percentile(std::vector<double> values, double p) {
 }
 
 PropertyWorld::PropertyWorld(Backend backend, PropertyOptions options) : backend_(backend), options_(options) {
+    fresh_chain();
+    if (backend_ == Backend::kPostgres) test_util::shared_postgres_cluster();  // initdb and start once
+}
+
+void PropertyWorld::fresh_chain() {
+    proxy_.reset();
+    devnet_.reset();
+    seeds_on_chain_ = 0;
     test_util::Devnet::Options devnet;
     devnet.chain_id = kChainId;
     devnet.silent = true;
@@ -140,7 +148,6 @@ PropertyWorld::PropertyWorld(Backend backend, PropertyOptions options) : backend
     proxy.retry_after_seconds = 0;
     proxy.slow_delay = 150ms;
     proxy_ = std::make_unique<test_util::FaultProxy>(proxy);
-    if (backend_ == Backend::kPostgres) test_util::shared_postgres_cluster();  // initdb and start once
 }
 
 PropertyWorld::~PropertyWorld() = default;
@@ -807,6 +814,12 @@ class SeedRun {
     std::string details_text_;                    // the first of them
 };
 
-SeedResult PropertyWorld::run_seed(uint64_t seed) { return SeedRun(*this, seed).run(); }
+SeedResult PropertyWorld::run_seed(uint64_t seed) {
+    if (seeds_on_chain_++ == kSeedsPerChain) {
+        fresh_chain();
+        ++seeds_on_chain_;
+    }
+    return SeedRun(*this, seed).run();
+}
 
 }  // namespace tokensync::app::testing

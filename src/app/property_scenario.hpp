@@ -72,7 +72,10 @@ struct PropertyOptions {
 };
 
 // One anvil node, the contracts, a snapshot and a fault proxy, shared by the
-// seeds of one shard. Not thread-safe.
+// seeds of one shard; a fresh node every kSeedsPerChain seeds (after about
+// 40 seeds of reorgs and reverts, anvil 1.7.1 built an anvil_reorg branch on
+// a state without the contracts, whose eth_call then answered "0x").
+// Not thread-safe.
 class PropertyWorld {
   public:
     PropertyWorld(Backend backend, PropertyOptions options = {});
@@ -84,8 +87,12 @@ class PropertyWorld {
     SeedResult run_seed(uint64_t seed);
     Backend backend() const noexcept { return backend_; }
 
+    static constexpr std::size_t kSeedsPerChain = 20;
+
   private:
     friend class SeedRun;
+    void fresh_chain();  // a new node, its contracts, snapshot and proxy
+
     Backend backend_;
     PropertyOptions options_;
     test_util::TempDir dir_{"tokensync-property"};
@@ -94,6 +101,7 @@ class PropertyWorld {
     uint64_t deploy_block_ = 0;  // reorgs never reach it
     std::string snapshot_;
     std::unique_ptr<test_util::FaultProxy> proxy_;
+    std::size_t seeds_on_chain_ = 0;
 };
 
 // Median and 99th percentile (nearest rank); 0 for an empty list.
