@@ -36,15 +36,17 @@ inline void check_log(const chain::evm::Log& log) {
 }
 
 inline void check_block_header(const chain::evm::BlockHeader& header) {
-    const boost::json::value json = boost::json::object{
+    boost::json::object json{
         {"number", chain::evm::to_quantity(header.number)},
         {"hash", header.hash.hex()},
         {"parentHash", header.parent_hash.hex()},
         {"timestamp", chain::evm::to_quantity(header.timestamp)},
     };
+    if (header.logs_bloom) json["logsBloom"] = header.logs_bloom->hex();
     const auto again = chain::evm::parse_block_header(json);
     require(again.has_value() && again->number == header.number && again->hash == header.hash &&
-                again->parent_hash == header.parent_hash && again->timestamp == header.timestamp,
+                again->parent_hash == header.parent_hash && again->timestamp == header.timestamp &&
+                again->logs_bloom == header.logs_bloom,
             "a parsed block header written as JSON parses back to itself");
 }
 

@@ -134,6 +134,11 @@ block = {"number": "0x10", "hash": H(0x16), "parentHash": H(0x15), "timestamp": 
 write("evm_types_fuzz", "log", json.dumps(a_log))
 write("evm_types_fuzz", "logs", json.dumps([a_log, dict(a_log, logIndex="0x2b", data="0x" + "00" * 31 + "05")]))
 write("evm_types_fuzz", "block", json.dumps(block))
+# anvil's logsBloom of the block holding a_log's address with the Transfer topic.
+bloom = bytearray(256)
+for bit in (481, 486, 801, 1060, 1254, 1443):
+    bloom[255 - bit // 8] |= 1 << (bit % 8)
+write("evm_types_fuzz", "block_bloom", json.dumps(dict(block, logsBloom="0x" + bloom.hex())))
 write("evm_types_fuzz", "quantity", '"0x1f"')
 write("evm_types_fuzz", "quantity_max", '"0xffffffffffffffff"')
 

@@ -40,6 +40,8 @@ void LogsBloom::add(core::ByteView item) noexcept {
         bytes_[kBytes - 1 - k / 8] |= static_cast<uint8_t>(1U << (k % 8));
 }
 
+std::string LogsBloom::hex() const { return core::to_hex(core::ByteView{bytes_}); }
+
 bool LogsBloom::is_zero() const noexcept {
     return std::ranges::all_of(bytes_, [](uint8_t b) { return b == 0; });
 }

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <string>
 #include <string_view>
 
 #include "core/bytes.hpp"
@@ -26,6 +27,7 @@ class LogsBloom {
     bool may_contain(core::ByteView item) const noexcept;
     void add(core::ByteView item) noexcept;
     bool is_zero() const noexcept;
+    std::string hex() const;  // "0x" and 512 lower-case digits
 
     friend bool operator==(const LogsBloom&, const LogsBloom&) = default;
 

@@ -51,6 +51,7 @@ TEST(LogsBloom, AnvilsBloomHoldsItsLogsAddressAndTopic) {
     built.add(view(contract));
     built.add(view(transfer));
     EXPECT_EQ(built, *bloom);
+    EXPECT_EQ(built.hex(), kAnvilBloom);
     EXPECT_FALSE(built.is_zero());
 }
 
