@@ -288,10 +288,14 @@ std::vector<std::optional<BlockHeader>> headers(uint64_t from, uint64_t to,
 
 std::vector<Log> parsed(const boost::json::array& logs) { return *parse_logs(logs); }
 
-TEST(LogReaderMissedBlock, AnAnswerWithoutTheLogsABloomAnnouncesIsCaught) {
-    Fixture f(FakeNode{});
-    auto client = f.client();
-    LogReader reader(client);
+class LogReaderMissedBlock : public ::testing::Test {
+  protected:
+    Fixture f{FakeNode{}};
+    RpcClient client = f.client();
+    LogReader reader{client};
+};
+
+TEST_F(LogReaderMissedBlock, AnAnswerWithoutTheLogsABloomAnnouncesIsCaught) {
     // Blocks 10..14 hold 1, 2, 0, 1, 2 logs; the answer leaves out block 13's.
     auto logs = parsed(f.node.logs(10, 12));
     const auto with_logs = [](uint64_t b) { return b % 3 != 0; };
@@ -300,10 +304,7 @@ TEST(LogReaderMissedBlock, AnAnswerWithoutTheLogsABloomAnnouncesIsCaught) {
     EXPECT_EQ(f.server.request_count(), 1u);  // in one batch
 }
 
-TEST(LogReaderMissedBlock, ACompleteAnswerCostsNoRequest) {
-    Fixture f(FakeNode{});
-    auto client = f.client();
-    LogReader reader(client);
+TEST_F(LogReaderMissedBlock, ACompleteAnswerCostsNoRequest) {
     const auto logs = parsed(f.node.logs(10, 14));
     EXPECT_EQ(reader.find_missed_block(whole_chain(), headers(10, 14, [](uint64_t b) { return b % 3 != 0; }), logs),
               std::nullopt);
@@ -311,10 +312,7 @@ TEST(LogReaderMissedBlock, ACompleteAnswerCostsNoRequest) {
     EXPECT_EQ(f.server.request_count(), 0u);
 }
 
-TEST(LogReaderMissedBlock, ABloomFalsePositiveIsConfirmedByHashAndAccepted) {
-    Fixture f(FakeNode{});
-    auto client = f.client();
-    LogReader reader(client);
+TEST_F(LogReaderMissedBlock, ABloomFalsePositiveIsConfirmedByHashAndAccepted) {
     // Every bloom admits the contract; block 12 has no log all the same.
     const auto logs = parsed(f.node.logs(10, 14));
     EXPECT_EQ(reader.find_missed_block(whole_chain(), headers(10, 14, [](uint64_t) { return true; }), logs),
@@ -323,10 +321,7 @@ TEST(LogReaderMissedBlock, ABloomFalsePositiveIsConfirmedByHashAndAccepted) {
     EXPECT_EQ(f.server.request_count(), 1u);
 }
 
-TEST(LogReaderMissedBlock, HeadersWithoutABloomOrWithoutTheContractAreNotAsked) {
-    Fixture f(FakeNode{});
-    auto client = f.client();
-    LogReader reader(client);
+TEST_F(LogReaderMissedBlock, HeadersWithoutABloomOrWithoutTheContractAreNotAsked) {
     auto no_bloom = headers(10, 14, [](uint64_t) { return true; });
     for (auto& h : no_bloom)
         h->logs_bloom.reset();
@@ -337,12 +332,8 @@ TEST(LogReaderMissedBlock, HeadersWithoutABloomOrWithoutTheContractAreNotAsked) 
     EXPECT_EQ(f.server.request_count(), 0u);
 }
 
-TEST(LogReaderMissedBlock, AnErrorOfTheByHashReadPropagates) {
-    FakeNode node;
-    node.refuse_by_hash = true;
-    Fixture f(std::move(node));
-    auto client = f.client();
-    LogReader reader(client);
+TEST_F(LogReaderMissedBlock, AnErrorOfTheByHashReadPropagates) {
+    f.node.refuse_by_hash = true;
     EXPECT_THROW(reader.find_missed_block(whole_chain(), headers(13, 13, [](uint64_t) { return true; }), {}),
                  RpcCallError);
 }
