@@ -36,6 +36,15 @@ if [[ $kind = asan ]]; then
 else
   skip=${SAN_SKIP:-'^(store_bulk_test|missing_ids_test|property_devnet_test|sync_cli_test)($|\.)'}
 fi
+# ctest keeps only the last -E it is given, so a -E in CTEST_ARGS would
+# silently drop SAN_SKIP (the TSan default above): name the skips in SAN_SKIP.
+read -ra ctest_extra <<<"${CTEST_ARGS:-}"
+for arg in "${ctest_extra[@]}"; do
+  if [[ -n $skip && ( $arg = -E || $arg = --exclude-regex ) ]]; then
+    echo "sanitizer-tests: CTEST_ARGS has $arg, which would replace SAN_SKIP ('$skip'); put both in SAN_SKIP" >&2
+    exit 2
+  fi
+done
 
 if [[ ! -f $build/build.ninja ]]; then
   # -O1: the usual level for sanitizer runs (readable stacks, far faster than -O0).
@@ -76,7 +85,6 @@ built=$(date +%s)
 
 status=0
 ctest_log=$build/sanitizer-ctest.log
-read -ra ctest_extra <<<"${CTEST_ARGS:-}"
 # pipefail (above): a ctest failure is the pipeline's.
 [[ -z $skip ]] || ctest_extra=(-E "$skip" "${ctest_extra[@]}")
 ctest --test-dir "$build" --output-on-failure -j "$jobs" -L "$labels" -LE "$exclude" \
