@@ -15,6 +15,7 @@ function(tokensync_library name)
 endfunction()
 
 # tokensync_test(NAME SOURCES ... LIBS ... [LABELS ...] [WHOLE] [TIMEOUT s])
+# TIMEOUT is for the normal build; sanitizer builds multiply it by TOKENSYNC_TEST_TIMEOUT_SCALE.
 # Without WHOLE every GoogleTest case is its own CTest test (run in parallel);
 # WHOLE registers the binary as one test, for suites that share an expensive
 # fixture (a PostgreSQL cluster, an anvil node) across their cases.
@@ -26,6 +27,8 @@ function(tokensync_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
+  # Sanitized builds run slower (cmake/TokensyncSanitizers.cmake).
+  math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${TOKENSYNC_TEST_TIMEOUT_SCALE}")
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()

@@ -35,3 +35,17 @@ if(tokensync_sanitizer_flags)
   endif()
   message(STATUS "tokensync: sanitizer build (${TOKENSYNC_SANITIZE}): ${tokensync_sanitizer_flags}")
 endif()
+
+# Test timeouts (tokensync_test's TIMEOUT) are set for the normal build and multiplied by
+# this in sanitizer builds. Measured on the 2-core CI machine: ASan runs the scenario tests
+# about 1.5 times slower; TSan 4 to 6.5 times (engine_devnet_test's ParallelBackfill: 75 s
+# under ASan, 309 to 481 s alone under TSan, over 600 s with a second test beside it).
+if(TOKENSYNC_SANITIZE STREQUAL "address")
+  set(tokensync_timeout_scale_default 2)
+elseif(TOKENSYNC_SANITIZE STREQUAL "thread")
+  set(tokensync_timeout_scale_default 8)
+else()
+  set(tokensync_timeout_scale_default 1)
+endif()
+set(TOKENSYNC_TEST_TIMEOUT_SCALE ${tokensync_timeout_scale_default} CACHE STRING
+  "Multiplier of every test's timeout (default 1; 2 under ASan, 8 under TSan)")
