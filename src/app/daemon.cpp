@@ -91,6 +91,7 @@ struct Daemon::State {
     std::unique_ptr<api::StorePool> stores;
     std::unique_ptr<api::DeliveryLog> deliveries;
     std::vector<std::unique_ptr<ChainRunner>> runners;
+    std::string keeper_address;  // EIP-55, when the config has a keeper
     api::ServiceContext context;
     api::Router router;
     std::unique_ptr<net::HttpServer> server;
@@ -275,6 +276,9 @@ std::string Daemon::State::status_json() {
         {"tokens_by_status", std::move(by_status)},
         {"webhooks", boost::json::object{{"alchemy_enabled", config.alchemy_webhook.has_value()},
                                          {"remembered_ids", deliveries ? deliveries->size() : 0}}},
+        {"keeper", config.keeper ? boost::json::value(boost::json::object{{"chain", config.keeper->chain},
+                                                                          {"address", keeper_address}})
+                                 : boost::json::value(nullptr)},
     };
     return boost::json::serialize(body);
 }
@@ -433,6 +437,11 @@ Daemon::Daemon(const infra::Config& config, DaemonHooks hooks)
                                                        contract_starts(config, *chain), std::move(options));
         r->tracker = make_head_tracker(*chain);
         s.runners.push_back(std::move(r));
+    }
+    if (config.keeper) {
+        // The address only: the key itself never leaves the config.
+        s.keeper_address = config.keeper->key.address().checksum();
+        infra::log::info("keeper.account", {{"chain", config.keeper->chain}, {"address", s.keeper_address}});
     }
     if (config.server) {
         s.stores = std::make_unique<api::StorePool>(config.database, config.server->threads + 2);

@@ -1,6 +1,6 @@
 // No secret leaves the process. A `tokensync run` is given an RPC API key
-// (inside its URL), an admin token, a webhook signing key and a database
-// password, then driven through every error path a test can reach: RPC
+// (inside its URL), an admin token, a webhook signing key, a database
+// password and a keeper's private key, then driven through every error path a test can reach: RPC
 // faults, a PostgreSQL outage, wrong and missing credentials, hostile
 // webhook bodies, start-up failures (unreachable node, wrong chain id, dead
 // database, an Alchemy network that cannot be resolved) and the CLI commands
@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "core/secp256k1.hpp"
 #include "test_util/abi_call.hpp"
 #include "test_util/alchemy_delivery.hpp"
 #include "test_util/daemon.hpp"
@@ -40,9 +41,18 @@ constexpr std::string_view kAdminToken = "adm_Tok3n_5fJ2pQ8wZr";
 constexpr std::string_view kSigningKey = "whsec_Sig9Kq2Lm4Xz7Bv";
 constexpr std::string_view kDbPassword = "Pgpw_9f3kQz71Ncd";
 constexpr std::string_view kDbUser = "ts_app";
-constexpr std::array<std::string_view, 4> kSecrets{kApiKey, kAdminToken, kSigningKey, kDbPassword};
+// A valid key, written with 0x in the config; the scan looks for its digits,
+// so a leak without the prefix is caught too.
+constexpr std::string_view kKeeperKey = "0x5c3e9a0d7b14f62e8a9c1d3b5f7092e4c6a8b0d2f4e6a8c0b2d4f6e8a0c2e4f6";
+constexpr std::string_view kKeeperDigits = kKeeperKey.substr(2);
+// The same key with one digit mistyped: refused, and still secret.
+constexpr std::string_view kMistypedDigits = "5c3e9a0d7b14f62e8a9c1d3b5f7092e4c6a8b0d2f4e6a8c0b2d4f6e8a0c2e4fg";
+constexpr std::array<std::string_view, 6> kSecrets{kApiKey,     kAdminToken,   kSigningKey,
+                                                   kDbPassword, kKeeperDigits, kMistypedDigits};
 
 std::string sign(std::string_view body, std::string_view key) { return test_util::alchemy_signature(body, key); }
+
+std::string keeper_address() { return core::PrivateKey::from_hex(kKeeperKey).value().address().checksum(); }
 
 class SecretsDevnet : public ::testing::Test {
   protected:
@@ -64,7 +74,8 @@ class SecretsDevnet : public ::testing::Test {
     }
 
     // The chain section's rpc URL carries the key the way Alchemy's do.
-    std::string config(const std::string& rpc_base, const std::string& db, uint64_t chain_id) const {
+    std::string config(const std::string& rpc_base, const std::string& db, uint64_t chain_id,
+                       std::string_view keeper_key = kKeeperKey) const {
         return fmt::format(
             "database: \"{}\"\n"
             "chains:\n"
@@ -89,9 +100,12 @@ class SecretsDevnet : public ::testing::Test {
             "  shutdown_timeout_ms: 8000\n"
             "webhooks:\n"
             "  alchemy:\n"
-            "    signing_key: \"{}\"\n",
+            "    signing_key: \"{}\"\n"
+            "keeper:\n"
+            "  chain: dev\n"
+            "  private_key: \"{}\"\n",
             db, chain_id, rpc_base, kApiKey, contracts_.nft.checksum(), Devnet::artifact_path("PromptNFT").string(),
-            test_util::dev_address(9).checksum(), kAdminToken, kSigningKey);
+            test_util::dev_address(9).checksum(), kAdminToken, kSigningKey, keeper_key);
     }
 
     // Every text a user or a scraper could see, with where it came from.
@@ -99,8 +113,9 @@ class SecretsDevnet : public ::testing::Test {
     void seen(const std::string& where, const DaemonResponse& r) {
         std::string all = fmt::format("{} {}\n", r.status, r.error);
         for (const auto& [name, value] : r.headers)
-            all += name + ": " + value + "\n";
-        seen(where, all + r.body);
+            all += fmt::format("{}: {}\n", name, value);
+        all += r.body;
+        seen(where, std::move(all));
     }
 
     // Runs the CLI with the config text; records its output, returns its exit status.
@@ -169,7 +184,12 @@ TEST_F(SecretsDevnet, NoSecretAppearsInOutputErrorsStatusOrMetrics) {
         proxy.set_rates(0);
 
         // Credentials wrong, missing, echoed back; bodies hostile.
-        seen("GET /status", daemon.get("/status"));
+        const DaemonResponse status = daemon.get("/status");
+        seen("GET /status", status);
+        // The key was loaded: /status shows the account it signs for.
+        EXPECT_NE(status.body.find(fmt::format(R"("keeper":{{"chain":"dev","address":"{}"}})", keeper_address())),
+                  std::string::npos)
+            << status.body;
         seen("GET /metrics", daemon.get("/metrics"));
         seen("GET /health", daemon.get("/health"));
         seen("GET /", daemon.get("/"));
@@ -229,6 +249,24 @@ TEST_F(SecretsDevnet, NoSecretAppearsInOutputErrorsStatusOrMetrics) {
         db_url(pg_.port()), kApiKey);
     EXPECT_NE(cli("catchup, alchemy host unreachable", alchemy, {"catchup"}), 0);
     EXPECT_EQ(cli("config check", yaml, {"config", "check"}), 0);
+    EXPECT_NE(texts_.back().second.find(fmt::format("keeper: chain=dev address={}", keeper_address())),
+              std::string::npos)
+        << texts_.back().second;
+    EXPECT_NE(cli("config check, mistyped keeper key",
+                  config(proxy.url(), db_url(pg_.port()), chain_id, fmt::format("0x{}", kMistypedDigits)),
+                  {"config", "check"}),
+              0);
+    EXPECT_NE(
+        cli("run, mistyped keeper key", config(proxy.url(), db_url(pg_.port()), chain_id, kMistypedDigits), {"run"}),
+        0);
+    {
+        // From a key file, the one path where the config's own key names do not make it a secret.
+        std::ofstream(dir_ / "keeper.key") << kMistypedDigits << "\n";
+        std::string from_file = yaml;
+        const std::string line = fmt::format("  private_key: \"{}\"\n", kKeeperKey);
+        from_file.replace(from_file.find(line), line.size(), "  private_key_file: keeper.key\n");
+        EXPECT_NE(cli("run, mistyped key in the keeper key file", from_file, {"run"}), 0);
+    }
     EXPECT_NE(cli("recover, database down", config(devnet_->url(), db_url(test_util::free_port()), chain_id),
                   {"recover", "--dry-run"}),
               0);
@@ -249,7 +287,8 @@ TEST_F(SecretsDevnet, NoSecretAppearsInOutputErrorsStatusOrMetrics) {
         all += text;
     }
     // The URLs that hold secrets were printed, with the secrets replaced.
-    for (const std::string_view expected : {"401", "503", "cannot reach", "chain id", "/v2/***", ":***@"})
+    for (const std::string_view expected : {"401", "503", "cannot reach", "chain id", "/v2/***", ":***@",
+                                            "keeper.private_key: the value has a character that is not a hex digit"})
         EXPECT_NE(all.find(expected), std::string::npos) << "no output shows \"" << expected << "\"";
 }
 

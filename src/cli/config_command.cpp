@@ -48,6 +48,10 @@ std::string describe_config(const infra::Config& config) {
         out += fmt::format("  {}: chain={} address={} start_block={} modules={}{}\n", contract.name, contract.chain,
                            contract.address.checksum(), contract.start_block, modules_text(contract.modules), source);
     }
+    if (config.keeper) {
+        out +=
+            fmt::format("keeper: chain={} address={}\n", config.keeper->chain, config.keeper->key.address().checksum());
+    }
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/abi/signature.hpp"
 #include "core/address.hpp"
+#include "core/secp256k1.hpp"
 
 namespace tokensync::infra {
 
@@ -105,6 +106,13 @@ struct AlchemyWebhookConfig {
     std::uint64_t remember_ids = 100'000;  // delivery ids kept for deduplication
 };
 
+// `keeper:` (config_keeper.cpp): the account that signs the keeper's
+// transactions on one chain. Only its address is ever shown.
+struct KeeperConfig {
+    std::string chain;  // a chains[] name
+    core::PrivateKey key;
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from ("" when parsed from text)
     std::string database{kDefaultDatabase};
@@ -114,6 +122,7 @@ struct Config {
     std::optional<RecoveryConfig> recovery;
     std::optional<ServerConfig> server;
     std::optional<AlchemyWebhookConfig> alchemy_webhook;  // webhooks.alchemy
+    std::optional<KeeperConfig> keeper;
 
     const ChainConfig* find_chain(std::string_view name) const noexcept;
 };

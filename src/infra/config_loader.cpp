@@ -23,7 +23,7 @@ struct Section {
 };
 
 // In parse order: later sections may refer to earlier ones.
-constexpr std::array<Section, 7> kSections{{
+constexpr std::array<Section, 8> kSections{{
     {"database", parse_database_section, false},
     {"chains", parse_chains_section, true},
     {"contracts", parse_contracts_section, false},
@@ -31,6 +31,7 @@ constexpr std::array<Section, 7> kSections{{
     {"recovery", parse_recovery_section, false},
     {"server", parse_server_section, false},
     {"webhooks", parse_webhooks_section, false},
+    {"keeper", parse_keeper_section, false},
 }};
 
 // Registers secrets before validation, so even the first error message is

@@ -29,6 +29,7 @@ void parse_sync_section(const ConfigNode& node, Config& config);
 void parse_recovery_section(const ConfigNode& node, Config& config);
 void parse_server_section(const ConfigNode& node, Config& config);
 void parse_webhooks_section(const ConfigNode& node, Config& config);
+void parse_keeper_section(const ConfigNode& node, Config& config);
 
 // A chain's `network:` (config_networks.cpp): an Alchemy network name gives
 // the chain id and, with `alchemy_api_key:`, the RPC URL.

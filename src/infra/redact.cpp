@@ -184,6 +184,8 @@ bool is_secret_key(std::string_view key_name) {
 
 void SecretRegistry::add(std::string_view secret) {
     if (secret.size() < kMinLength) return;
+    // A hex secret (a private key) may be printed without its prefix.
+    if (secret.starts_with("0x") || secret.starts_with("0X")) add(secret.substr(2));
     const std::lock_guard lock(mutex_);
     if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
     secrets_.emplace_back(secret);

@@ -35,6 +35,7 @@ class SecretRegistry {
     // Shorter strings would blank out ordinary words in every log line.
     static constexpr std::size_t kMinLength = 4;
 
+    // A secret starting with 0x is also added without it.
     void add(std::string_view secret);
     // Every secret url_secrets() finds, as written and percent-decoded.
     void add_url(std::string_view url);

@@ -87,6 +87,14 @@ TEST(SecretRegistry, RedactsEveryOccurrenceLongestFirst) {
     EXPECT_EQ(registry.redact("a=hunter2hunter2 b=hunter2 c=hunter2"), "a=*** b=*** c=***");
 }
 
+TEST(SecretRegistry, AHexSecretIsAlsoKnownWithoutItsPrefix) {
+    SecretRegistry registry;
+    registry.add("0xfeedc0ffee");
+    registry.add("0X12");  // "12" alone would be too short
+    EXPECT_EQ(registry.size(), 3U);
+    EXPECT_EQ(registry.redact("0xfeedc0ffee feedc0ffee 12"), "*** *** 12");
+}
+
 TEST(SecretRegistry, IgnoresShortAndDuplicateSecrets) {
     SecretRegistry registry;
     registry.add("");

@@ -46,9 +46,9 @@ class ServerError : public std::runtime_error {
 
 struct HttpServerOptions {
     std::string host = "127.0.0.1";
-    uint16_t port = 0;                              // 0: any free port (see HttpServer::port)
-    std::size_t body_limit = std::size_t{1} << 20;  // larger bodies get 413 before they are read
-    std::size_t header_limit = 16 * 1024;           // larger headers get 431
+    uint16_t port = 0;                                 // 0: any free port (see HttpServer::port)
+    std::size_t body_limit = std::size_t{1} << 20;     // larger bodies get 413 before they are read
+    std::size_t header_limit = std::size_t{16} << 10;  // larger headers get 431
     // A request must arrive whole within this time (so a slow or stalled
     // client cannot hold a connection), and an idle keep-alive connection
     // is closed after it.
