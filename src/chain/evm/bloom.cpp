@@ -30,7 +30,7 @@ std::expected<LogsBloom, core::HexError> LogsBloom::from_hex(std::string_view he
 }
 
 bool LogsBloom::may_contain(core::ByteView item) const noexcept {
-    if (is_zero()) return false;
+    // A zero bloom needs no special case: none of the item's three bits is set.
     return std::ranges::all_of(bit_numbers(item),
                                [&](uint32_t k) { return (bytes_[kBytes - 1 - k / 8] & (1U << (k % 8))) != 0; });
 }

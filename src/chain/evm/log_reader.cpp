@@ -41,6 +41,13 @@ boost::json::object filter_object(const LogFilter& filter) {
     return o;
 }
 
+// eth_getLogs params for one block named by hash (EIP-234).
+boost::json::array by_hash_params(const LogFilter& filter, const core::Hash32& block_hash) {
+    auto o = filter_object(filter);
+    o["blockHash"] = block_hash.hex();
+    return boost::json::array{std::move(o)};
+}
+
 std::vector<Log> parsed_logs(const boost::json::value& v, std::string_view where) {
     auto logs = parse_logs(v);
     if (!logs)
@@ -77,11 +84,9 @@ std::vector<Log> LogReader::fetch(const LogFilter& filter, uint64_t from, uint64
 std::vector<Log> LogReader::fetch_by_hash(const LogFilter& filter, uint64_t block, const RpcError& why) {
     const auto header = get_block(client_, block);
     if (!header) throw LogFetchError(fmt::format("block {} is too large for eth_getLogs and not found", block));
-    auto o = filter_object(filter);
-    o["blockHash"] = header->hash.hex();
     ++calls_;
     try {
-        return parsed_logs(client_.call("eth_getLogs", boost::json::array{std::move(o)}),
+        return parsed_logs(client_.call("eth_getLogs", by_hash_params(filter, header->hash)),
                            fmt::format("block {}", block));
     } catch (const RpcCallError& e) {
         throw LogFetchError(fmt::format("block {}: eth_getLogs refused the single block ({}) and by blockHash ({})",
@@ -103,11 +108,8 @@ std::optional<uint64_t> LogReader::find_missed_block(const LogFilter& filter,
     if (suspects.empty()) return std::nullopt;
     std::vector<Request> requests;
     requests.reserve(suspects.size());
-    for (const BlockHeader* h : suspects) {
-        auto o = filter_object(filter);
-        o["blockHash"] = h->hash.hex();
-        requests.push_back({"eth_getLogs", boost::json::array{std::move(o)}});
-    }
+    for (const BlockHeader* h : suspects)
+        requests.push_back({"eth_getLogs", by_hash_params(filter, h->hash)});
     calls_ += requests.size();
     const std::vector<Result> results = client_.batch(requests);
     for (std::size_t i = 0; i < suspects.size(); ++i) {
