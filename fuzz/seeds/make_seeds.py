@@ -207,3 +207,7 @@ write("config_fuzz", "full", "database: postgres://indexer:${DB_PASSWORD}@localh
       "recovery:\n  contract: nft\n  first_token_id: 1\n  default_author: ${CONTRACT}\n  multicall: off\n"
       "server:\n  port: 8080\n  admin_token: ${RPC_KEY}\n"
       "webhooks:\n  alchemy:\n    signing_key: whsec_${RPC_KEY}\n")
+# The keeper key of core/secp256k1_test.cpp (anvil's first account), inline and from a file.
+write("config_fuzz", "keeper", chains + "keeper:\n  chain: local\n"
+      "  private_key: \"0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\"\n")
+write("config_fuzz", "keeper_file", chains + "keeper:\n  chain: local\n  private_key_file: keeper.key\n")
