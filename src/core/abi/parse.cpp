@@ -188,14 +188,21 @@ std::expected<void, SignatureError> validate_params(const std::vector<Param>& pa
     return {};
 }
 
+bool is_kind_keyword(std::string_view w) {
+    return w == "function" || w == "event" || w == "error" || w == "constructor";
+}
+
 // Reads "[keyword] name(params)"; the keyword, when present, must be `keyword`.
+// A keyword is never a name (Solidity reserves them): "event function(...)"
+// would print as "function(...)", which reads back as a function.
 std::expected<std::pair<std::string, std::vector<Param>>, SignatureError> head(Parser& parser,
                                                                                std::string_view keyword) {
     if (parser.at_end()) return Unexpected(SignatureError::kEmpty);
     auto name = parser.word();
-    if (name == "function" || name == "event" || name == "error" || name == "constructor") {
+    if (is_kind_keyword(name)) {
         if (name != keyword) return Unexpected(SignatureError::kWrongKind);
         name = parser.word();
+        if (is_kind_keyword(name)) return Unexpected(SignatureError::kSyntax);
     }
     if (name.empty()) return Unexpected(SignatureError::kSyntax);
     auto params = parser.param_list(0, keyword == "event");

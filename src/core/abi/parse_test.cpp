@@ -129,6 +129,10 @@ TEST(AbiParseEvent, Errors) {
     EXPECT_EQ(parse_event("E(uint9)").error(), SignatureError::kBadWidth);
     EXPECT_EQ(parse_event("E(foo)").error(), SignatureError::kUnknownType);
     EXPECT_EQ(parse_event("function f(uint256)").error(), SignatureError::kWrongKind);
+    // A keyword is not a name (found by abi_signature_fuzz: its signature read back as a function).
+    EXPECT_EQ(parse_event("event function(address indexed from, address to)").error(), SignatureError::kSyntax);
+    EXPECT_EQ(parse_event("event event(uint256)").error(), SignatureError::kSyntax);
+    EXPECT_EQ(parse_event("event error(uint256)").error(), SignatureError::kSyntax);
     EXPECT_EQ(parse_event("E(uint256) returns (uint8)").error(), SignatureError::kWrongKind);
     EXPECT_EQ(parse_event("E(uint indexed, uint indexed, uint indexed, uint indexed)").error(),
               SignatureError::kTooManyIndexed);
@@ -161,6 +165,8 @@ TEST(AbiParseFunction, HumanReadable) {
 TEST(AbiParseFunction, Errors) {
     EXPECT_EQ(parse_function("").error(), SignatureError::kEmpty);
     EXPECT_EQ(parse_function("event E(uint256)").error(), SignatureError::kWrongKind);
+    EXPECT_EQ(parse_function("function event(uint256)").error(), SignatureError::kSyntax);
+    EXPECT_EQ(parse_function("function constructor()").error(), SignatureError::kSyntax);
     EXPECT_EQ(parse_function("f(uint256) anonymous").error(), SignatureError::kWrongKind);
     EXPECT_EQ(parse_function("f(uint256) returns").error(), SignatureError::kSyntax);
     EXPECT_EQ(parse_function("f(uint256) nonsense").error(), SignatureError::kSyntax);
