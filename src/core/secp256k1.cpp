@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstring>
 #include <stdexcept>
 
@@ -12,6 +11,7 @@
 #include <secp256k1_recovery.h>
 
 #include "core/hex.hpp"
+#include "core/text.hpp"
 
 namespace tokensync::core {
 namespace {
@@ -44,8 +44,6 @@ Address address_of(const secp256k1_pubkey& pubkey) {
     return Address(a);
 }
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
 }  // namespace
 
 std::string_view to_string(KeyError e) noexcept {
@@ -61,11 +59,7 @@ std::string_view to_string(KeyError e) noexcept {
 }
 
 std::expected<PrivateKey, KeyError> PrivateKey::from_hex(std::string_view text) {
-    while (!text.empty() && is_space(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back()))
-        text.remove_suffix(1);
-    auto bytes = from_hex32(text);
+    auto bytes = from_hex32(trim_space(text));
     if (!bytes) {
         return std::unexpected(bytes.error() == HexError::kInvalidChar ? KeyError::kBadHex : KeyError::kWrongLength);
     }

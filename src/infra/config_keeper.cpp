@@ -4,23 +4,17 @@
 // error message quotes it.
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "infra/config_sections.hpp"
 #include "infra/redact.hpp"
 
 namespace tokensync::infra {
 namespace {
 
-// Registered before the key is checked (a malformed key is still secret),
-// without the white space around it (a key file's newline).
-void register_key(std::string_view text) {
-    constexpr std::string_view kSpace = " \t\r\n";
-    const auto first = text.find_first_not_of(kSpace);
-    if (first == std::string_view::npos) return;
-    SecretRegistry::global().add(text.substr(first, text.find_last_not_of(kSpace) - first + 1));
-}
-
 core::PrivateKey parse_key(const ConfigNode& node, const std::string& text, std::string_view source) {
-    register_key(text);
+    // Registered before the key is checked (a malformed key is still secret),
+    // without the white space around it (a key file's newline).
+    SecretRegistry::global().add(core::trim_space(text));
     auto key = core::PrivateKey::from_hex(text);
     if (!key) {
         node.fail(fmt::format("{} {}; a keeper key is 64 hex digits, with or without 0x", source,

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace tokensync::infra {
 namespace {
 
@@ -16,14 +18,6 @@ bool is_name(std::string_view s) noexcept {
     if (s.empty() || std::isdigit(static_cast<unsigned char>(s.front())) != 0) return false;
     return std::all_of(s.begin(), s.end(),
                        [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
-}
-
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0)
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0)
-        s.remove_suffix(1);
-    return s;
 }
 
 // A quoted value starting at s[0] (the quote); returns the value and the
@@ -45,23 +39,24 @@ std::optional<std::pair<std::string, std::string_view>> read_quoted(std::string_
 }
 
 std::optional<DotenvErrorCause> parse_line(std::string_view line, std::map<std::string, std::string>& out) {
-    line = trim(line);
+    line = core::trim_space(line);
     if (line.empty() || line.front() == '#') return std::nullopt;
-    if (line.starts_with("export ")) line = trim(line.substr(7));
+    if (line.starts_with("export ")) line = core::trim_space(line.substr(7));
     const auto eq = line.find('=');
     if (eq == std::string_view::npos) return DotenvErrorCause::kMissingEquals;
-    const std::string_view key = trim(line.substr(0, eq));
+    const std::string_view key = core::trim_space(line.substr(0, eq));
     if (!is_name(key)) return DotenvErrorCause::kBadKey;
-    std::string_view raw = trim(line.substr(eq + 1));
+    std::string_view raw = core::trim_space(line.substr(eq + 1));
     if (!raw.empty() && (raw.front() == '"' || raw.front() == '\'')) {
         auto quoted = read_quoted(raw);
         if (!quoted) return DotenvErrorCause::kUnterminatedQuote;
-        const std::string_view rest = trim(quoted->second);
+        const std::string_view rest = core::trim_space(quoted->second);
         if (!rest.empty() && rest.front() != '#') return DotenvErrorCause::kTrailingText;
         out[std::string(key)] = std::move(quoted->first);
         return std::nullopt;
     }
-    if (const auto comment = raw.find(" #"); comment != std::string_view::npos) raw = trim(raw.substr(0, comment));
+    if (const auto comment = raw.find(" #"); comment != std::string_view::npos)
+        raw = core::trim_space(raw.substr(0, comment));
     out[std::string(key)] = std::string(raw);
     return std::nullopt;
 }
