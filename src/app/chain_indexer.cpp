@@ -46,39 +46,42 @@ void ChainIndexer::refresh(store::Store& store) {
 
 void ChainIndexer::index(std::span<const chain::evm::Log> logs, const sync::BlockTimes& times,
                          store::ChangeSet& out) const {
-    out.raw_events.reserve(out.raw_events.size() + logs.size());
+    modules::reserve_more(out.raw_events, logs.size());
     for (const chain::evm::Log& log : logs) {
         const Contract* contract = find(log.address);
         if (contract == nullptr || log.block_number < contract->start_block) continue;
-        store::RawEvent raw{.tx_hash = log.transaction_hash,
-                            .log_index = log.log_index,
-                            .block_number = log.block_number,
-                            .block_hash = log.block_hash,
-                            .contract = log.address,
-                            .topics = log.topics,
-                            .data = log.data};
         const auto time = times.find(log.block_number);
-        const int64_t timestamp = time == times.end() ? 0 : time->second;
-        auto decoded = contract->decoder.decode(raw, timestamp, contract->name);
-        out.raw_events.push_back(std::move(raw));
-        if (!decoded) {
-            if (decoded.error() == modules::ModuleError::kUnknownEvent) continue;  // an event no module reads
+        modules::DecodedLog decoded{.raw = {.tx_hash = log.transaction_hash,
+                                            .log_index = log.log_index,
+                                            .block_number = log.block_number,
+                                            .block_hash = log.block_hash,
+                                            .contract = log.address,
+                                            .topics = log.topics,
+                                            .data = log.data},
+                                    .event = nullptr,
+                                    .args = {},
+                                    .block_timestamp = time == times.end() ? 0 : time->second,
+                                    .contract_name = contract->name};
+        // Every log is stored raw, whatever its modules make of it; the raw
+        // event moves into the batch once they are done with it.
+        if (const auto status = contract->decoder.decode_into(decoded); !status) {
+            // An event no module reads is only stored raw.
+            if (status.error() != modules::ModuleError::kUnknownEvent) {
+                ++rejected_;
+                infra::log::warn("sync.log_rejected", {{"contract", contract->name},
+                                                       {"tx", log.transaction_hash.hex()},
+                                                       {"log_index", log.log_index},
+                                                       {"reason", modules::to_string(status.error())}});
+            }
+        } else if (auto handled = contract->modules.handle(decoded, view_, out); !handled) {
             ++rejected_;
             infra::log::warn("sync.log_rejected", {{"contract", contract->name},
                                                    {"tx", log.transaction_hash.hex()},
                                                    {"log_index", log.log_index},
-                                                   {"reason", modules::to_string(decoded.error())}});
-            continue;
-        }
-        auto handled = contract->modules.handle(*decoded, view_, out);
-        if (!handled) {
-            ++rejected_;
-            infra::log::warn("sync.log_rejected", {{"contract", contract->name},
-                                                   {"tx", log.transaction_hash.hex()},
-                                                   {"log_index", log.log_index},
-                                                   {"event", decoded->event->name},
+                                                   {"event", decoded.event->name},
                                                    {"reason", modules::to_string(handled.error())}});
         }
+        out.raw_events.push_back(std::move(decoded.raw));
     }
 }
 

@@ -45,7 +45,7 @@ std::expected<void, ModuleError> Erc1155::handle(const DecodedLog& log, const Vi
     }
     if (ids->size() != values->size()) return std::unexpected(ModuleError::kLengthMismatch);
 
-    out.transfers.reserve(out.transfers.size() + ids->size());
+    reserve_more(out.transfers, ids->size());
     for (std::size_t i = 0; i < ids->size(); ++i) {
         out.transfers.push_back({.tx_hash = log.raw.tx_hash,
                                  .log_index = log.raw.log_index,

@@ -12,6 +12,17 @@ EventDecoder::EventDecoder(std::vector<core::abi::Event> events) : events_{std::
 
 std::expected<DecodedLog, ModuleError> EventDecoder::decode(const store::RawEvent& raw, int64_t block_timestamp,
                                                             std::string_view contract_name) const {
+    DecodedLog log{.raw = raw,
+                   .event = nullptr,
+                   .args = {},
+                   .block_timestamp = block_timestamp,
+                   .contract_name = std::string(contract_name)};
+    if (auto decoded = decode_into(log); !decoded) return std::unexpected(decoded.error());
+    return log;
+}
+
+std::expected<void, ModuleError> EventDecoder::decode_into(DecodedLog& log) const {
+    const store::RawEvent& raw = log.raw;
     if (raw.topics.empty()) return std::unexpected(ModuleError::kUnknownEvent);
     bool topic0_known = false;
     for (const auto& [topic0, index] : by_topic0_) {
@@ -21,11 +32,9 @@ std::expected<DecodedLog, ModuleError> EventDecoder::decode(const store::RawEven
         if (event.indexed_count() + 1 != raw.topics.size()) continue;
         auto args = core::abi::decode_log(event, layouts_[index], raw.topics, raw.data);
         if (!args) continue;
-        return DecodedLog{.raw = raw,
-                          .event = &event,
-                          .args = std::move(*args),
-                          .block_timestamp = block_timestamp,
-                          .contract_name = std::string(contract_name)};
+        log.event = &event;
+        log.args = std::move(*args);
+        return {};
     }
     return std::unexpected(topic0_known ? ModuleError::kUndecodable : ModuleError::kUnknownEvent);
 }

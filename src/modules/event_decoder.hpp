@@ -27,6 +27,10 @@ class EventDecoder {
 
     std::expected<DecodedLog, ModuleError> decode(const store::RawEvent& raw, int64_t block_timestamp,
                                                   std::string_view contract_name) const;
+    // The same in place: sets log.event and log.args from log.raw (the
+    // other members are the caller's). On error `log` keeps its raw event,
+    // which the indexer then stores without copying it.
+    std::expected<void, ModuleError> decode_into(DecodedLog& log) const;
 
     const std::vector<core::abi::Event>& events() const noexcept { return events_; }
 

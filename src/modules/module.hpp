@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <string>
@@ -22,6 +24,15 @@ struct DecodedLog {
     int64_t block_timestamp = 0;              // unix seconds of the log's block
     std::string contract_name;                // the `contracts:` entry it came from
 };
+
+// Makes room in `v` for `more` elements, growing geometrically: reserving
+// exactly size() + more for each log would move the whole vector once per
+// log (a batch of blocks holds thousands of minted tokens).
+template <class T>
+void reserve_more(std::vector<T>& v, std::size_t more) {
+    if (v.capacity() - v.size() >= more) return;
+    v.reserve(std::max(v.size() + more, 2 * v.capacity()));
+}
 
 // A pure event handler: reads a decoded log (and, for lookups, a View) and
 // appends the rows it implies to a ChangeSet. Logs a module does not handle

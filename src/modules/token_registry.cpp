@@ -42,7 +42,7 @@ std::expected<void, ModuleError> TokenRegistry::handle(const DecodedLog& log, co
                                .token_id = *start,
                                .minter = *minter,
                                .author = author});
-    out.tokens.reserve(out.tokens.size() + count);
+    reserve_more(out.tokens, count);
     core::Uint256 id = *start;
     for (uint64_t i = 0; i < count; ++i, id = id.wrapping_add(1)) {
         out.tokens.push_back({.contract = log.raw.contract,

@@ -40,6 +40,22 @@ TEST_F(TokenRegistryTest, Topic0IsTheKnownHash) {
     EXPECT_EQ(kBatchMinted.signature(), TokenRegistry::kBatchMinted);
 }
 
+// A backfill batch gathers the tokens of thousands of mints in one
+// ChangeSet: room for each mint's tokens must grow the vector geometrically,
+// not by exactly that mint's count (which moved the vector once per mint).
+TEST_F(TokenRegistryTest, ManyMintsInOneBatchGrowTheTokenRowsGeometrically) {
+    store::ChangeSet out;
+    std::size_t reallocations = 0;
+    for (uint64_t i = 0; i < 1'000; ++i) {
+        const std::size_t capacity = out.tokens.capacity();
+        ASSERT_TRUE(module_.handle(batch(kAuthor, 1 + (3 * i), 3), view_, out));
+        if (out.tokens.capacity() != capacity) ++reallocations;
+    }
+    ASSERT_EQ(out.tokens.size(), 3'000u);
+    EXPECT_EQ(out.tokens.back().token_id, Uint256{3'000});
+    EXPECT_LE(reallocations, 16u);
+}
+
 TEST_F(TokenRegistryTest, BatchMintBecomesOneMintRowAndATokenPerId) {
     store::ChangeSet out;
     ASSERT_TRUE(module_.handle(batch(kAuthor, 5, 3), view_, out));

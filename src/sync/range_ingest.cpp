@@ -228,9 +228,11 @@ class Ingest {
             uint64_t index = 0;
             uint64_t from = 0;
             uint64_t to = 0;
+            std::vector<store::ChangeSet> retired;  // freed here, off the committing thread
             {
                 std::unique_lock lock(mutex_);
                 cv_.wait(lock, [&] { return stopping_ || failed_ || next_index_ - commit_index_ < window_; });
+                retired.swap(retired_);
                 if (stopping_ || failed_ || next_block_ > to_ || stop_requested()) break;
                 index = next_index_++;
                 from = next_block_;
@@ -317,17 +319,28 @@ class Ingest {
                                   pending->to - pending->from + 1 >= options_.checkpoint_every || pending->to == to_;
                 if (full) {
                     commit(*pending);
-                    pending.reset();
+                    retire(pending);
                 }
                 continue;
             }
             if (pending) {  // the next unit is late: commit what is ready meanwhile
                 commit(*pending);
-                pending.reset();
+                retire(pending);
             }
             if (finished) break;
         }
         result_.interrupted = !failed_ && !result_.unlinked_at && (result_.commits == 0 || result_.done_to < to_);
+    }
+
+    // Hands a committed batch's rows to the workers to free: hundreds of
+    // thousands of small allocations that would otherwise cost the
+    // committing thread, which every batch waits for.
+    void retire(std::optional<UnitResult>& unit) {
+        {
+            std::lock_guard lock(mutex_);
+            retired_.push_back(std::move(unit->changes));
+        }
+        unit.reset();
     }
 
     void commit(UnitResult& unit) {
@@ -370,6 +383,7 @@ class Ingest {
     uint64_t commit_index_ = 0;
     const uint64_t window_;
     std::map<uint64_t, UnitResult> done_;
+    std::vector<store::ChangeSet> retired_;  // committed, for a worker to free
     double density_ = 0;
     bool stopping_ = false;
     bool failed_ = false;
