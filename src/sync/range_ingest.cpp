@@ -301,8 +301,7 @@ class Ingest {
                 // caller (its cursor no longer matches the node).
                 infra::log::warn("sync.ingest_unlinked", {{"chain", target_.name}, {"block", unit->from}});
                 result_.unlinked_at = unit->from;
-                if (pending) commit(*pending);
-                pending.reset();
+                if (pending) commit_and_retire(pending);
                 break;
             }
             if (unit) {
@@ -317,25 +316,20 @@ class Ingest {
                 }
                 const bool full = pending->logs >= options_.batch_logs ||
                                   pending->to - pending->from + 1 >= options_.checkpoint_every || pending->to == to_;
-                if (full) {
-                    commit(*pending);
-                    retire(pending);
-                }
+                if (full) commit_and_retire(pending);
                 continue;
             }
-            if (pending) {  // the next unit is late: commit what is ready meanwhile
-                commit(*pending);
-                retire(pending);
-            }
+            if (pending) commit_and_retire(pending);  // the next unit is late: commit what is ready meanwhile
             if (finished) break;
         }
         result_.interrupted = !failed_ && !result_.unlinked_at && (result_.commits == 0 || result_.done_to < to_);
     }
 
-    // Hands a committed batch's rows to the workers to free: hundreds of
-    // thousands of small allocations that would otherwise cost the
+    // Commits `unit`, then hands its rows to the workers to free: hundreds
+    // of thousands of small allocations that would otherwise cost the
     // committing thread, which every batch waits for.
-    void retire(std::optional<UnitResult>& unit) {
+    void commit_and_retire(std::optional<UnitResult>& unit) {
+        commit(*unit);
         {
             std::lock_guard lock(mutex_);
             retired_.push_back(std::move(unit->changes));
