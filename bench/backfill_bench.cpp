@@ -1,7 +1,10 @@
 // Backfill throughput against a local devnet (docs/performance.md): the rate
 // at which anvil serves the chain's logs to a minimal client, then
-// `tokensync backfill` into SQLite and PostgreSQL, several runs each.
+// `tokensync backfill` into SQLite and PostgreSQL, several runs each. With
+// --latency-ms both go through a proxy that delays every round trip, as a
+// node across a network does.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -14,6 +17,7 @@
 #include "bench/backfill_run.hpp"
 #include "bench/bench_chain.hpp"
 #include "bench/raw_logs.hpp"
+#include "test_util/fault_proxy.hpp"
 #include "test_util/postgres.hpp"
 #include "test_util/temp_dir.hpp"
 
@@ -34,6 +38,7 @@ struct Settings {
     std::string cache_dir = std::string(TOKENSYNC_BUILD_DIR) + "/bench-cache";
     bool sqlite = true;
     bool postgres = true;
+    int latency_ms = -1;  // added to every round trip by a proxy; -1: no proxy
 };
 
 // One configuration's runs: events/s, seconds, peak RSS.
@@ -54,10 +59,10 @@ double median(std::vector<double> v) {
 double min_of(const std::vector<double>& v) { return v.empty() ? 0 : *std::ranges::min_element(v); }
 double max_of(const std::vector<double>& v) { return v.empty() ? 0 : *std::ranges::max_element(v); }
 
-Series measure_raw(const Settings& s, const BenchChain& chain) {
+Series measure_raw(const Settings& s, const BenchChain& chain, const std::string& node_url) {
     Series series;
     series.name = fmt::format("raw eth_getLogs ({} workers, span {})", s.workers, s.span);
-    RawLogsOptions options{.url = chain.devnet->url(),
+    RawLogsOptions options{.url = node_url,
                            .addresses = {chain.contracts.nft, chain.contracts.multi_token},
                            .from = chain.first_block,
                            .to = chain.last_block,
@@ -78,7 +83,8 @@ Series measure_raw(const Settings& s, const BenchChain& chain) {
 
 // `tokensync backfill` into a fresh database per run; database_for(run, dir) gives its URL.
 template <typename DatabaseFor>
-Series measure_backfill(const Settings& s, const BenchChain& chain, std::string name, DatabaseFor database_for) {
+Series measure_backfill(const Settings& s, const BenchChain& chain, const std::string& node_url, std::string name,
+                        DatabaseFor database_for) {
     Series series;
     series.name = std::move(name);
     for (int run = 1; run <= s.runs; ++run) {
@@ -86,7 +92,7 @@ Series measure_backfill(const Settings& s, const BenchChain& chain, std::string 
         BackfillRunOptions options{.tokensync = s.tokensync,
                                    .work_dir = dir.path(),
                                    .database_url = database_for(dir),
-                                   .rpc_url = chain.devnet->url(),
+                                   .rpc_url = node_url,
                                    .contracts = chain.contracts,
                                    .artifacts = test_util::Devnet::artifact_path("PromptNFT").parent_path(),
                                    .from = chain.first_block,
@@ -138,19 +144,33 @@ int run(const Settings& s) {
                     chain.build_seconds, static_cast<double>(chain.logs) / chain.build_seconds);
     }
 
+    // The proxy forwards every request after latency_ms, to both clients alike.
+    std::optional<test_util::FaultProxy> proxy;
+    std::string node_url = chain.devnet->url();
+    if (s.latency_ms >= 0) {
+        test_util::FaultProxy::Options options;
+        options.upstream = node_url;
+        options.slow_delay = std::chrono::milliseconds(s.latency_ms);
+        options.rates[static_cast<std::size_t>(test_util::Fault::kSlow)] = 1.0;
+        proxy.emplace(options);
+        node_url = proxy->url();
+        std::printf("  every round trip to the node delayed %d ms by a proxy\n", s.latency_ms);
+    }
+
     std::vector<Series> all;
-    all.push_back(measure_raw(s, chain));
+    all.push_back(measure_raw(s, chain, node_url));
     const double raw_median = median(all.front().rates);
 
     if (s.sqlite) {
         all.push_back(measure_backfill(
-            s, chain, fmt::format("tokensync backfill, SQLite ({} workers)", s.workers),
+            s, chain, node_url, fmt::format("tokensync backfill, SQLite ({} workers)", s.workers),
             [](const test_util::TempDir& dir) { return "sqlite://" + (dir.path() / "bench.db").string(); }));
     }
     if (s.postgres) {
         test_util::PostgresCluster cluster;
         cluster.start();
-        all.push_back(measure_backfill(s, chain, fmt::format("tokensync backfill, PostgreSQL ({} workers)", s.workers),
+        all.push_back(measure_backfill(s, chain, node_url,
+                                       fmt::format("tokensync backfill, PostgreSQL ({} workers)", s.workers),
                                        [&](const test_util::TempDir&) { return cluster.create_database(); }));
     }
 
@@ -179,6 +199,10 @@ int main(int argc, char** argv) {
     app.add_option("--runs", s.runs, "Repetitions of each measurement")->check(CLI::Range(1, 100));
     app.add_option("--tokensync", s.tokensync, "The tokensync binary");
     app.add_option("--cache-dir", s.cache_dir, "Where built chains are kept");
+    app.add_option("--latency-ms", s.latency_ms,
+                   "Send both clients through a proxy that delays every round trip this long, as a network does (0: "
+                   "the proxy alone)")
+        ->check(CLI::Range(0, 10'000));
     app.add_flag("!--no-sqlite", s.sqlite, "Skip the SQLite backfill");
     app.add_flag("!--no-postgres", s.postgres, "Skip the PostgreSQL backfill");
     CLI11_PARSE(app, argc, argv);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <numeric>
 #include <stdexcept>
+#include <vector>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -264,11 +265,7 @@ HttpTestReply FaultProxy::handle_one(const HttpTestRequest& request) {
         slow_delay = options_.slow_delay;
         retry_after = options_.retry_after_seconds;
     }
-    if (!fault) {
-        auto reply = forward_and_check(request.body);
-        lag_logs(request.body, reply);
-        return reply;
-    }
+    if (!fault) return serve(request.body);
     switch (*fault) {
         case Fault::kRateLimit: {
             auto reply = status_reply(429, "Too Many Requests");
@@ -307,10 +304,57 @@ HttpTestReply FaultProxy::handle_one(const HttpTestRequest& request) {
                 return reply;
             }
             lock.unlock();
-            return forward_and_check(request.body);
+            return serve(request.body);
         }
     }
-    return forward_and_check(request.body);
+    return serve(request.body);
+}
+
+HttpTestReply FaultProxy::serve(const std::string& body) {
+    if (auto reply = serve_batch(body)) return std::move(*reply);
+    auto reply = forward_and_check(body);
+    lag_logs(body, reply);
+    return reply;
+}
+
+std::optional<HttpTestReply> FaultProxy::serve_batch(const std::string& body) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!options_.max_log_span && !options_.max_logs && options_.lagging_logs <= 0.0) return std::nullopt;
+    }
+    boost::system::error_code ec;
+    json::value request = json::parse(body, ec);
+    if (ec || !request.is_array()) return std::nullopt;
+    std::vector<std::string> items;
+    for (const auto& item : request.get_array())
+        items.push_back(json::serialize(item));
+    if (std::ranges::none_of(items, [](const std::string& item) { return logs_call(item).has_value(); }))
+        return std::nullopt;
+    // Each eth_getLogs range call is answered as it would be alone; the
+    // other calls go to the node together. The client matches by id.
+    json::array answers;
+    json::array rest;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!logs_call(items[i])) {
+            rest.push_back(std::move(request.get_array()[i]));
+            continue;
+        }
+        auto reply = forward_and_check(items[i]);
+        lag_logs(items[i], reply);
+        json::value answer = reply.status == 200 ? json::parse(reply.body, ec) : json::value();
+        if (reply.status != 200 || ec) return reply;  // passed back whole: the batch failed with it
+        answers.push_back(std::move(answer));
+    }
+    if (!rest.empty()) {
+        auto answer = forward(json::serialize(rest));
+        if (!answer) return status_reply(502, "the node gave no answer");
+        json::value more = answer->status == 200 ? json::parse(answer->body, ec) : json::value();
+        if (answer->status != 200 || ec || !more.is_array())
+            return HttpTestReply{answer->status, std::move(answer->body)};
+        for (auto& a : more.get_array())
+            answers.push_back(std::move(a));
+    }
+    return HttpTestReply{200, json::serialize(answers)};
 }
 
 void FaultProxy::lag_logs(const std::string& body, HttpTestReply& reply) {

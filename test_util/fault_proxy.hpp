@@ -47,8 +47,8 @@ enum class RangeErrorStyle {
 // drawn per request from a seeded RNG with each kind's rate, or forced for
 // the next requests. eth_getLogs calls over more than max_log_span blocks, or
 // whose answer holds more than max_logs logs, are refused the way providers
-// do (single calls with numbered blocks; a batch passes whole, and a
-// blockHash query is never refused). Starts in the constructor; thread-safe.
+// do (calls with numbered blocks, alone or in a batch; a blockHash query is
+// never refused). Starts in the constructor; thread-safe.
 class FaultProxy {
   public:
     struct Options {
@@ -60,7 +60,7 @@ class FaultProxy {
         std::optional<uint64_t> max_log_span;  // blocks per eth_getLogs range
         std::optional<uint64_t> max_logs;      // logs per eth_getLogs answer
         RangeErrorStyle range_error = RangeErrorStyle::kHint;
-        // Per eth_getLogs range answer (not a batch, not by blockHash): the
+        // Per eth_getLogs range answer (alone or in a batch; not by blockHash): the
         // chance that it leaves out the logs of the node's two newest blocks,
         // as a provider whose log index lags its blocks does (and anvil while
         // it applies anvil_reorg). Drawn apart from the faults above.
@@ -110,6 +110,14 @@ class FaultProxy {
 
     HttpTestReply handle(const HttpTestRequest& request);
     HttpTestReply handle_one(const HttpTestRequest& request);
+    // A request's answer when no fault is drawn for it: serve_batch's for a
+    // batch it takes, else forward_and_check's, then lag_logs applied.
+    HttpTestReply serve(const std::string& body);
+    // A batch holding eth_getLogs range calls while log limits or lagging
+    // answers are set: each of those calls is checked and answered as if it
+    // came alone (as providers check each call of a batch). nullopt for any
+    // other request.
+    std::optional<HttpTestReply> serve_batch(const std::string& body);
     std::optional<Fault> next_fault();
     // The node's answer; nullopt (and a count) when it gave none.
     std::optional<Answer> forward(const std::string& body);

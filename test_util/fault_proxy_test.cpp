@@ -266,6 +266,33 @@ TEST_F(FaultProxyTest, RangeRefusalsWithAHintThatFitsBothCaps) {
     EXPECT_EQ(rig.sleeps(), 0u);  // refusals are not retried, they are split
 }
 
+// Providers check each call of a batch: a batch's eth_getLogs range calls
+// are refused or lagged as they would be alone, and its other calls answered.
+TEST_F(FaultProxyTest, TheCallsOfABatchAreCheckedOneByOne) {
+    auto options = proxy_options();
+    options.max_log_span = 5;
+    Rig rig(options);
+    LogReader reader(rig.rpc, {.max_span = 1'000, .grow_after = 1'000});
+    LogFilter filter = whole_chain();
+    const std::vector<uint64_t> blocks{0, head};
+    const auto both = reader.get_logs_and_blocks(filter, blocks);
+    EXPECT_EQ(both.logs, expected);
+    ASSERT_EQ(both.headers.size(), 2u);
+    ASSERT_TRUE(both.headers[1].has_value());
+    EXPECT_EQ(both.headers[1]->number, head);
+    EXPECT_EQ(rig.proxy.counters().range_refusals, 1u);  // the batch's range, then calls of 5 blocks
+    EXPECT_EQ(reader.planner(0).span(), 5u);
+
+    rig.proxy.set_log_limits(std::nullopt, std::nullopt);
+    rig.proxy.set_lagging_logs(1.0);
+    LogReader lagged(rig.rpc);
+    const auto newest = lagged.get_logs_and_blocks(filter, blocks);
+    EXPECT_EQ(rig.proxy.counters().lagged_answers, 1u);
+    EXPECT_LT(newest.logs.size(), expected.size());
+    ASSERT_TRUE(newest.headers[1].has_value());
+    EXPECT_EQ(newest.headers[1]->number, head);
+}
+
 TEST_F(FaultProxyTest, RangeRefusalsWithoutAHintAreHalved) {
     auto options = proxy_options();
     options.max_logs = 6;

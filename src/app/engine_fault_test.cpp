@@ -202,6 +202,24 @@ TEST_F(EngineRequests, ALiveStepReadsOnlyTheNewHeadersAndTheirLogs) {
     EXPECT_EQ(compare(), "");
 }
 
+// Over a network a round trip is most of a unit's time: a unit of up to 32
+// blocks reads its logs and every header of its range in one batch, so the
+// node sees one request per unit.
+TEST_F(EngineRequests, ABackfillReadsEachShortUnitInOneRequest) {
+    sync::IngestOptions ingest = ingest_options(config_.sync);
+    ingest.workers = 2;
+    ingest.max_span = 8;
+    for (const auto& c : contract_starts(config_, chain()))
+        ingest.cursors.push_back({c.address, c.start_block});
+    const uint64_t head = devnet_.block_number();
+    const uint64_t before = proxy_->counters().requests;
+    const auto result = sync::ingest_range(chain_target(chain()), *store_, *indexer_, 0, head, ingest);
+    EXPECT_EQ(result.done_to, head);
+    EXPECT_GE(result.get_logs_calls, (head + 1 + 7) / 8);
+    EXPECT_EQ(proxy_->counters().requests - before, result.get_logs_calls);
+    EXPECT_EQ(compare(), "");
+}
+
 // A streak of failures longer than the client's own retries fails one unit's
 // reads; the unit is read again after a pause instead of ending the backfill.
 TEST_F(EngineRequests, ABackfillOutlastsAStreakOfFailuresLongerThanTheClientRetries) {

@@ -25,6 +25,8 @@
 namespace tokensync::sync {
 namespace {
 
+// Units of up to this many blocks read all their headers with their logs.
+constexpr uint64_t kInlineHeaderBlocks = 32;
 constexpr uint64_t kFirstSpan = 1;  // the density is unknown: start small, grow after one unit
 constexpr int kUnitAttempts = 3;
 // A unit whose reads failed on every URL after the client's own retries is
@@ -69,7 +71,22 @@ UnitResult fetch_unit(chain::evm::RpcClient& client, chain::evm::LogReader& read
     filter.from_block = from;
     filter.to_block = to;
     for (int attempt = 1;; ++attempt) {
-        std::vector<chain::evm::Log> logs = reader.get_logs(filter);
+        // A short unit asks for every header of its range in the batch that
+        // reads its logs (one round trip); a long one reads the logs, then
+        // only the headers it keeps.
+        std::vector<chain::evm::Log> logs;
+        std::map<uint64_t, std::optional<chain::evm::BlockHeader>> read;
+        if (to - from < kInlineHeaderBlocks) {
+            std::vector<uint64_t> range;
+            for (uint64_t n = from; n <= to; ++n)
+                range.push_back(n);
+            auto both = reader.get_logs_and_blocks(filter, range);
+            logs = std::move(both.logs);
+            for (std::size_t i = 0; i < range.size(); ++i)
+                read.emplace(range[i], std::move(both.headers[i]));
+        } else {
+            logs = reader.get_logs(filter);
+        }
         std::set<uint64_t> wanted;
         for (const auto& log : logs)
             wanted.insert(log.block_number);
@@ -77,7 +94,17 @@ UnitResult fetch_unit(chain::evm::RpcClient& client, chain::evm::LogReader& read
         for (uint64_t n = std::max(from, all_headers_from); n <= to && all_headers_from != UINT64_MAX; ++n)
             wanted.insert(n);
         const std::vector<uint64_t> numbers(wanted.begin(), wanted.end());
-        const auto headers = chain::evm::get_blocks(client, numbers);
+        std::vector<uint64_t> unread;
+        std::ranges::copy_if(numbers, std::back_inserter(unread), [&](uint64_t n) { return !read.contains(n); });
+        if (!unread.empty()) {
+            auto more = chain::evm::get_blocks(client, unread);
+            for (std::size_t i = 0; i < unread.size(); ++i)
+                read.emplace(unread[i], std::move(more[i]));
+        }
+        std::vector<std::optional<chain::evm::BlockHeader>> headers;
+        headers.reserve(numbers.size());
+        for (const uint64_t n : numbers)
+            headers.push_back(std::move(read.at(n)));
 
         UnitResult unit;
         unit.from = from;
@@ -99,8 +126,8 @@ UnitResult fetch_unit(chain::evm::RpcClient& client, chain::evm::LogReader& read
                                            .parent_hash = h.parent_hash,
                                            .timestamp = static_cast<int64_t>(h.timestamp)});
         }
-        // Logs and headers come from two calls, and headers from a batch the
-        // node answers one by one; if the chain reorganised in between, logs
+        // Logs and headers come from two requests, or one batch the node
+        // answers call by call; if the chain reorganised in between, logs
         // and headers disagree or consecutive headers do not link, and the
         // unit is read again.
         const auto stale = std::ranges::find_if(

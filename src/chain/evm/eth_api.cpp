@@ -36,30 +36,33 @@ std::optional<BlockHeader> get_block(RpcClient& client, std::string_view tag) {
     return block_by(client, std::string(tag));
 }
 
+Request block_request(uint64_t number) {
+    return {"eth_getBlockByNumber", boost::json::array{boost::json::value(to_quantity(number)), false}};
+}
+
+std::optional<BlockHeader> block_from(const Result& result, uint64_t number) {
+    if (!result) throw RpcCallError("eth_getBlockByNumber", result.error());
+    if (result->is_null()) return std::nullopt;
+    auto header = parse_block_header(*result);
+    if (!header)
+        throw RpcResponseError(fmt::format("eth_getBlockByNumber({}): {}", number, header.error().to_string()));
+    if (header->number != number) {
+        throw RpcResponseError(
+            fmt::format("eth_getBlockByNumber({}): the node answered block {}", number, header->number));
+    }
+    return *header;
+}
+
 std::vector<std::optional<BlockHeader>> get_blocks(RpcClient& client, std::span<const uint64_t> numbers) {
     std::vector<Request> requests;
     requests.reserve(numbers.size());
     for (uint64_t n : numbers)
-        requests.push_back({"eth_getBlockByNumber", boost::json::array{boost::json::value(to_quantity(n)), false}});
-    std::vector<Result> results = client.batch(requests);
+        requests.push_back(block_request(n));
+    const std::vector<Result> results = client.batch(requests);
     std::vector<std::optional<BlockHeader>> headers;
     headers.reserve(results.size());
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        if (!results[i]) throw RpcCallError("eth_getBlockByNumber", results[i].error());
-        if (results[i]->is_null()) {
-            headers.emplace_back();
-            continue;
-        }
-        auto header = parse_block_header(*results[i]);
-        if (!header) {
-            throw RpcResponseError(fmt::format("eth_getBlockByNumber({}): {}", numbers[i], header.error().to_string()));
-        }
-        if (header->number != numbers[i]) {
-            throw RpcResponseError(
-                fmt::format("eth_getBlockByNumber({}): the node answered block {}", numbers[i], header->number));
-        }
-        headers.emplace_back(*header);
-    }
+    for (std::size_t i = 0; i < results.size(); ++i)
+        headers.push_back(block_from(results[i], numbers[i]));
     return headers;
 }
 

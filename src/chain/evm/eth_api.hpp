@@ -31,6 +31,12 @@ std::optional<BlockHeader> get_block(RpcClient& client, std::string_view tag);
 // RpcCallError, a malformed header RpcResponseError.
 std::vector<std::optional<BlockHeader>> get_blocks(RpcClient& client, std::span<const uint64_t> numbers);
 
+// The parts of get_blocks, for a batch that also carries other calls: the
+// request for one block's header, and the header in its answer (nullopt when
+// the node does not have the block; throws as get_blocks does).
+Request block_request(uint64_t number);
+std::optional<BlockHeader> block_from(const Result& result, uint64_t number);
+
 // eth_call at a block: a QUANTITY string or a tag.
 core::Bytes eth_call(RpcClient& client, const core::Address& to, core::ByteView data,
                      std::string_view block = "latest");

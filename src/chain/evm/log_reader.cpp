@@ -41,6 +41,14 @@ boost::json::object filter_object(const LogFilter& filter) {
     return o;
 }
 
+// eth_getLogs params for a range of blocks.
+boost::json::array range_params(const LogFilter& filter, uint64_t from, uint64_t to) {
+    auto o = filter_object(filter);
+    o["fromBlock"] = to_quantity(from);
+    o["toBlock"] = to_quantity(to);
+    return boost::json::array{std::move(o)};
+}
+
 // eth_getLogs params for one block named by hash (EIP-234).
 boost::json::array by_hash_params(const LogFilter& filter, const core::Hash32& block_hash) {
     auto o = filter_object(filter);
@@ -73,12 +81,41 @@ LogReader::LogReader(RpcClient& client, RangePlanner::Options options)
     : client_(client), planners_(client.endpoint_count(), RangePlanner(options)) {}
 
 std::vector<Log> LogReader::fetch(const LogFilter& filter, uint64_t from, uint64_t to) {
-    auto o = filter_object(filter);
-    o["fromBlock"] = to_quantity(from);
-    o["toBlock"] = to_quantity(to);
     ++calls_;
-    return parsed_logs(client_.call("eth_getLogs", boost::json::array{std::move(o)}),
-                       fmt::format("[{}, {}]", from, to));
+    return parsed_logs(client_.call("eth_getLogs", range_params(filter, from, to)), fmt::format("[{}, {}]", from, to));
+}
+
+LogReader::LogsAndHeaders LogReader::get_logs_and_blocks(const LogFilter& filter, std::span<const uint64_t> blocks) {
+    LogsAndHeaders out;
+    const uint64_t from = filter.from_block;
+    const uint64_t to = filter.to_block;
+    if (from > to || planners_[client_.preferred_endpoint()].next_to(from, to) != to) {
+        out.logs = get_logs(filter);
+        out.headers = get_blocks(client_, blocks);
+        return out;
+    }
+    std::vector<Request> requests;
+    requests.reserve(blocks.size() + 1);
+    requests.push_back({"eth_getLogs", range_params(filter, from, to)});
+    for (const uint64_t n : blocks)
+        requests.push_back(block_request(n));
+    ++calls_;
+    const std::vector<Result> results = client_.batch(requests);
+    out.headers.reserve(blocks.size());
+    for (std::size_t i = 0; i < blocks.size(); ++i)
+        out.headers.push_back(block_from(results[i + 1], blocks[i]));
+    if (results.front()) {
+        planners_[client_.last_endpoint()].on_success();
+        out.logs = parsed_logs(*results.front(), fmt::format("[{}, {}]", from, to));
+        return out;
+    }
+    // Refused for its size: the planner learns from the refusal, and
+    // get_logs reads the range in the calls it now plans.
+    const auto advice = parse_range_error(results.front().error().message);
+    if (!advice) throw RpcCallError("eth_getLogs", results.front().error());
+    planners_[client_.last_endpoint()].on_too_large(from, to, *advice);
+    out.logs = get_logs(filter);
+    return out;
 }
 
 std::vector<Log> LogReader::fetch_by_hash(const LogFilter& filter, uint64_t block, const RpcError& why) {

@@ -44,6 +44,17 @@ class LogReader {
     // Logs in chain order (block, then log index).
     std::vector<Log> get_logs(const LogFilter& filter);
 
+    // The logs of the filter's range and the headers of `blocks` (in that
+    // order; nullopt for a block the node does not have). When the planner
+    // takes the range in one call, both go in one JSON-RPC batch: one round
+    // trip instead of two, which over a network is most of a unit's time.
+    // A range the node refuses is read again by get_logs, which splits it.
+    struct LogsAndHeaders {
+        std::vector<Log> logs;
+        std::vector<std::optional<BlockHeader>> headers;
+    };
+    LogsAndHeaders get_logs_and_blocks(const LogFilter& filter, std::span<const uint64_t> blocks);
+
     // eth_getLogs over a range can answer without the logs of a block the
     // node has just imported: a load-balanced provider whose log index lags
     // its blocks, or anvil while it applies anvil_reorg. The headers read

@@ -133,6 +133,80 @@ TEST(LogReader, OneCallWhenTheNodeAllowsIt) {
     EXPECT_EQ(reader.calls(), 1u);
 }
 
+std::vector<uint64_t> numbers(uint64_t from, uint64_t to) {
+    std::vector<uint64_t> out;
+    for (uint64_t n = from; n <= to; ++n)
+        out.push_back(n);
+    return out;
+}
+
+void expect_headers(const std::vector<std::optional<BlockHeader>>& headers, const std::vector<uint64_t>& blocks) {
+    ASSERT_EQ(headers.size(), blocks.size());
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        ASSERT_TRUE(headers[i].has_value()) << i;
+        EXPECT_EQ(headers[i]->number, blocks[i]);
+        EXPECT_EQ(headers[i]->hash.hex(), block_hash(blocks[i]));
+    }
+}
+
+TEST(LogReader, LogsAndHeadersTravelInOneBatch) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 1'000, .grow_after = 2});
+    const auto blocks = numbers(0, 19);
+    const auto both = reader.get_logs_and_blocks(whole_chain(19), blocks);
+    expect_all_logs(both.logs, f.node, 19);
+    expect_headers(both.headers, blocks);
+    ASSERT_EQ(f.server.bodies().size(), 1u);
+    const auto batch = boost::json::parse(f.server.bodies().front());
+    ASSERT_TRUE(batch.is_array());
+    EXPECT_EQ(batch.as_array().size(), 21u);
+    EXPECT_EQ(batch.as_array().front().at("method"), "eth_getLogs");
+    EXPECT_EQ(reader.calls(), 1u);
+}
+
+TEST(LogReader, ARangeRefusedInTheBatchIsSplitAndItsHeadersKept) {
+    FakeNode node;
+    node.cap = 5;
+    node.refusal = [](uint64_t, uint64_t) {
+        return std::pair<int64_t, std::string>{-32614, "eth_getLogs is limited to a 5 range"};
+    };
+    Fixture f(std::move(node));
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 1'000, .grow_after = 100});
+    const auto blocks = numbers(0, 19);
+    const auto both = reader.get_logs_and_blocks(whole_chain(19), blocks);
+    expect_all_logs(both.logs, f.node, 19);
+    expect_headers(both.headers, blocks);
+    EXPECT_EQ(reader.planner(0).hard_cap(), 5u);
+    EXPECT_EQ(reader.calls(), 5u);  // the refused batch, then 4 calls of 5 blocks
+    EXPECT_EQ(f.server.bodies().size(), 5u);
+}
+
+TEST(LogReader, ARangeThePlannerSplitsReadsItsHeadersApart) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client, {.max_span = 5, .grow_after = 100});
+    const std::vector<uint64_t> blocks{4, 17};
+    const auto both = reader.get_logs_and_blocks(whole_chain(19), blocks);
+    expect_all_logs(both.logs, f.node, 19);
+    expect_headers(both.headers, blocks);
+    EXPECT_EQ(reader.calls(), 4u);
+    ASSERT_EQ(f.server.bodies().size(), 5u);  // 4 ranges, then one batch of headers
+    for (std::size_t i = 0; i < 4; ++i)
+        EXPECT_TRUE(boost::json::parse(f.server.bodies()[i]).is_object()) << i;
+    EXPECT_TRUE(boost::json::parse(f.server.bodies()[4]).is_array());
+}
+
+TEST(LogReader, AnErrorOfTheLogsInTheBatchPropagates) {
+    Fixture f(FakeNode{});
+    auto client = f.client();
+    LogReader reader(client);
+    LogFilter filter = whole_chain(3);
+    filter.addresses.clear();  // the fake node refuses this with -32602
+    EXPECT_THROW(reader.get_logs_and_blocks(filter, numbers(0, 3)), RpcCallError);
+}
+
 TEST(LogReader, MaxSpanSplitsTheRange) {
     Fixture f(FakeNode{});
     auto client = f.client();
