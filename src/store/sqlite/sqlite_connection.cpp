@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_connection.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "store/sqlite/sqlite_row_writer.hpp"
@@ -50,7 +53,7 @@ SqliteConnection::SqliteConnection(const std::string& path) : path_{path} {
     // writes tens of MiB, and each page costs a system call on its way to
     // the WAL and again into the database.
     exec_script("PRAGMA page_size = 65536");
-    if (path != ":memory:") exec_script("PRAGMA journal_mode = WAL");
+    if (path != ":memory:") use_wal();
     exec_script("PRAGMA synchronous = NORMAL");
     // A backfill batch touches tens of MiB of table and index pages; 32 MiB
     // rather than the default 2 keeps the ones it revisits (key look-ups of
@@ -59,6 +62,21 @@ SqliteConnection::SqliteConnection(const std::string& path) : path_{path} {
     // and 64 MiB backfill the 200,000-log devnet chain at the same rate, at
     // 84, 102 and 135 MB peak RSS.
     exec_script("PRAGMA cache_size = -32768");
+}
+
+void SqliteConnection::use_wal() {
+    // Switching a new file to WAL needs it alone for a moment. When another
+    // connection opens it at the same time (two processes starting on one new
+    // file), SQLite answers SQLITE_BUSY at once instead of through the busy
+    // handler, so this waits for the busy timeout itself.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (;;) {
+        const int rc = sqlite3_exec(db_.get(), "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK) return;
+        if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+            fail("PRAGMA journal_mode = WAL");
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
 }
 
 void SqliteConnection::fail(std::string_view what) const {

@@ -40,6 +40,7 @@ class SqliteConnection final : public sql::Connection {
     sqlite3_stmt* statement(const std::string& sql);  // prepared once, then cached
     sqlite3_stmt* prepare(const std::string& sql, const sql::Params& params);
     [[noreturn]] void fail(std::string_view what) const;
+    void use_wal();  // PRAGMA journal_mode = WAL, waiting out a concurrent opener
 
     std::string path_;
     DbHandle db_;
