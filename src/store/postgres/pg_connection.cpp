@@ -54,6 +54,9 @@ PgConnection::PgConnection(const DatabaseUrl& url)
 void PgConnection::fail(const PGresult* result) const {
     std::string message = trim(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_.get()));
     if (message.empty()) message = trim(PQerrorMessage(conn_.get()));
+    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    if (state != nullptr && std::string_view(state) == "23505")
+        throw sql::DuplicateKeyError(fmt::format("PostgreSQL error on {}: {}", where_, message));
     throw StoreError(fmt::format("PostgreSQL error on {}: {}", where_, message));
 }
 

@@ -9,6 +9,7 @@
 
 #include "store/database_url.hpp"
 #include "store/sql/row_writer.hpp"
+#include "store/store.hpp"
 
 namespace tokensync::store::sql {
 
@@ -19,6 +20,13 @@ using Param = std::variant<std::nullptr_t, int64_t, std::string>;
 using Params = std::vector<Param>;
 using Value = std::optional<std::string>;  // every column read as text; nullopt = NULL
 using Row = std::vector<Value>;
+
+// A write met a row with the same unique key (PostgreSQL SQLSTATE 23505),
+// from a statement without an ON CONFLICT clause.
+class DuplicateKeyError : public StoreError {
+  public:
+    using StoreError::StoreError;
+};
 
 class Connection {
   public:

@@ -81,6 +81,7 @@ const Dialect& sqlite_dialect() {
         .max_params = 32'766,  // SQLITE_MAX_VARIABLE_NUMBER's default since 3.32
         .delete_using = false,
         .array_params = false,
+        .plain_appends = false,
         .encode_u256 = hex64_encode,
         .decode_u256 = hex64_decode,
         .write_u256 = hex64_write,
@@ -111,6 +112,7 @@ const Dialect& postgres_dialect() {
         .max_params = 65'535,  // the wire protocol counts parameters in 16 bits
         .delete_using = true,
         .array_params = true,
+        .plain_appends = true,
         .encode_u256 = decimal_encode,
         .decode_u256 = decimal_decode,
         .write_u256 = decimal_write,

@@ -37,6 +37,12 @@ struct Dialect {
     size_t max_params;  // bound parameters one statement may hold
     bool delete_using;  // DELETE ... USING exists (PostgreSQL); else delete by key IN (SQLite)
     bool array_params;  // many rows go as one array per column (bulk.hpp); else as VALUES rows
+    // Appends (raw events, tokens, mints, transfers, events) first go as plain
+    // INSERTs inside a savepoint, and again with their ON CONFLICT clause only
+    // when one meets a stored key (PostgreSQL: the clause makes every row a
+    // speculative insertion, an extra index probe and WAL record). SQLite
+    // checks the key in the same B-tree descent either way.
+    bool plain_appends;
 
     std::string (*encode_u256)(const core::Uint256& v);
     core::Uint256 (*decode_u256)(std::string_view text);  // throws StoreError on malformed text

@@ -82,6 +82,8 @@ class SqlStore final : public Store {
         std::string token_id;
     };
 
+    // apply() inside its transaction: every row of the batch.
+    ApplyResult apply_rows(const ChangeSet& changes);
     // Parts of apply(), each inside its transaction and each a few
     // multi-row statements however long the batch.
     void insert_blocks(ChainId chain, const std::vector<Block>& blocks, RowCounts& counts);
@@ -122,6 +124,11 @@ class SqlStore final : public Store {
     std::function<std::unique_ptr<Connection>()> open_another_;
     std::unique_ptr<Connection> claims_conn_;  // opened at the first claim (PostgreSQL)
     std::string text_buffer_;                  // raw event data as text, reused from row to row
+    // Dialect::plain_appends: appends of the running apply() go without their
+    // ON CONFLICT clauses; after a batch met stored keys, the next ones go
+    // with them.
+    bool plain_appends_ = false;
+    int guarded_applies_left_ = 0;
 };
 
 }  // namespace tokensync::store::sql

@@ -33,16 +33,19 @@ constexpr RowColumn kRawEventColumns[] = {{"chain_id", 'i'}, {"block_number", 'i
                                           {"topic3", 't'},   {"data", 't'}};
 constexpr RowStatement kInsertRawEvents{"raw_events", kRawEventColumns,
                                         " ON CONFLICT (chain_id, block_number, log_index) DO NOTHING"};
+constexpr RowStatement kAppendRawEvents{"raw_events", kRawEventColumns, ""};
 
 constexpr RowColumn kTokenColumns[] = {{"chain_id", 'i'},   {"contract", 't'},  {"token_id", 'u'},
                                        {"author", 't'},     {"status", 't'},    {"block_number", 'i'},
                                        {"created_at", 'i'}, {"updated_at", 'i'}};
 constexpr RowStatement kInsertTokens{"tokens", kTokenColumns, " ON CONFLICT (chain_id, contract, token_id) DO NOTHING"};
+constexpr RowStatement kAppendTokens{"tokens", kTokenColumns, ""};
 
 constexpr RowColumn kMintColumns[] = {{"chain_id", 'i'}, {"block_number", 'i'}, {"log_index", 'i'}, {"tx_hash", 't'},
                                       {"contract", 't'}, {"token_id", 'u'},     {"minter", 't'},    {"author", 't'}};
 constexpr RowStatement kInsertMints{"mint_events", kMintColumns,
                                     " ON CONFLICT (chain_id, block_number, log_index) DO NOTHING"};
+constexpr RowStatement kAppendMints{"mint_events", kMintColumns, ""};
 
 constexpr RowColumn kTransferColumns[] = {
     {"chain_id", 'i'},   {"block_number", 'i'}, {"log_index", 'i'}, {"batch_index", 'i'},      {"tx_hash", 't'},
@@ -52,6 +55,7 @@ constexpr size_t kTransferKey[] = {1, 2, 3};
 constexpr RowStatement kInsertTransfers{"transfers", kTransferColumns,
                                         " ON CONFLICT (chain_id, block_number, log_index, batch_index) DO NOTHING",
                                         kTransferKey};
+constexpr RowStatement kAppendTransfers{"transfers", kTransferColumns, "", kTransferKey};
 
 constexpr RowColumn kOwnerColumns[] = {{"chain_id", 'i'}, {"contract", 't'},     {"token_id", 'u'},
                                        {"owner", 't'},    {"block_number", 'i'}, {"log_index", 'i'}};
@@ -69,6 +73,12 @@ constexpr RowColumn kEventColumns[] = {
     {"contract", 't'}, {"event_name", 't'},   {"signature", 't'}, {"topic0", 't'},  {"args", 'j'}};
 constexpr RowStatement kInsertEvents{"events", kEventColumns,
                                      " ON CONFLICT (chain_id, block_number, log_index) DO NOTHING"};
+constexpr RowStatement kAppendEvents{"events", kEventColumns, ""};
+
+// After a batch met stored keys, this many more go with their ON CONFLICT
+// clauses straight away (a backfill over stored blocks would meet them in
+// every batch) before plain appends are tried again.
+constexpr int kGuardedAfterDuplicate = 16;
 
 void add_optional(RowWriter& w, const std::optional<std::string>& s) {
     if (s) {
@@ -117,9 +127,38 @@ MigrationResult SqlStore::migrate() {
 int SqlStore::schema_version() { return read_schema_version(*conn_, dialect_); }
 
 ApplyResult SqlStore::apply(const ChangeSet& changes) {
-    const ChainId chain = changes.chain_id;
     WriteTransaction tx(*conn_);
-    conn_->execute("INSERT INTO chains (chain_id) VALUES (?) ON CONFLICT (chain_id) DO NOTHING", {to_db_int(chain)});
+    conn_->execute("INSERT INTO chains (chain_id) VALUES (?) ON CONFLICT (chain_id) DO NOTHING",
+                   {to_db_int(changes.chain_id)});
+    ApplyResult result;
+    if (dialect_.plain_appends && guarded_applies_left_ == 0) {
+        // A new range meets no stored key: its appends go plainly. A replay
+        // or an overlap rolls back to the savepoint and goes guarded.
+        conn_->execute("SAVEPOINT plain_appends", {});
+        try {
+            plain_appends_ = true;
+            result = apply_rows(changes);
+            plain_appends_ = false;
+            conn_->execute("RELEASE SAVEPOINT plain_appends", {});
+        } catch (const DuplicateKeyError&) {
+            plain_appends_ = false;
+            conn_->execute("ROLLBACK TO SAVEPOINT plain_appends", {});
+            guarded_applies_left_ = kGuardedAfterDuplicate;
+            result = apply_rows(changes);
+        } catch (...) {
+            plain_appends_ = false;
+            throw;
+        }
+    } else {
+        if (guarded_applies_left_ > 0) --guarded_applies_left_;
+        result = apply_rows(changes);
+    }
+    tx.commit();
+    return result;
+}
+
+ApplyResult SqlStore::apply_rows(const ChangeSet& changes) {
+    const ChainId chain = changes.chain_id;
     ApplyResult result;
     insert_blocks(chain, changes.blocks, result.blocks);
     insert_raw_events(chain, changes.raw_events, result.raw_events);
@@ -140,7 +179,6 @@ ApplyResult SqlStore::apply(const ChangeSet& changes) {
     }
     for (const StateEntry& e : changes.state)
         set_state(e.key, e.json);
-    tx.commit();
     return result;
 }
 
@@ -195,7 +233,7 @@ void SqlStore::insert_raw_events(ChainId chain, const std::vector<RawEvent>& eve
         }
     }
     const int64_t chain_id = to_db_int(chain);
-    RowWriter& w = conn_->row_writer(kInsertRawEvents);
+    RowWriter& w = conn_->row_writer(plain_appends_ ? kAppendRawEvents : kInsertRawEvents);
     w.begin();
     for (const RawEvent& e : events) {
         w.add_int(chain_id);
@@ -236,7 +274,7 @@ void SqlStore::insert_tokens(ChainId chain, const std::vector<Token>& tokens, Ro
     // Token::owner is not stored: a token's owner is its owners row.
     const int64_t chain_id = to_db_int(chain);
     U256Text id;
-    RowWriter& w = conn_->row_writer(kInsertTokens);
+    RowWriter& w = conn_->row_writer(plain_appends_ ? kAppendTokens : kInsertTokens);
     w.begin();
     for (const Token& t : tokens) {
         w.add_int(chain_id);
@@ -255,7 +293,7 @@ void SqlStore::insert_tokens(ChainId chain, const std::vector<Token>& tokens, Ro
 void SqlStore::insert_mints(ChainId chain, const std::vector<MintEvent>& mints, RowCounts& counts) {
     const int64_t chain_id = to_db_int(chain);
     U256Text id;
-    RowWriter& w = conn_->row_writer(kInsertMints);
+    RowWriter& w = conn_->row_writer(plain_appends_ ? kAppendMints : kInsertMints);
     w.begin();
     for (const MintEvent& m : mints) {
         w.add_int(chain_id);
@@ -275,7 +313,7 @@ std::vector<const Transfer*> SqlStore::insert_transfers(ChainId chain, const std
                                                         RowCounts& counts) {
     const int64_t chain_id = to_db_int(chain);
     U256Text number;
-    RowWriter& w = conn_->row_writer(kInsertTransfers);
+    RowWriter& w = conn_->row_writer(plain_appends_ ? kAppendTransfers : kInsertTransfers);
     w.begin();
     for (const Transfer& t : transfers) {
         w.add_int(chain_id);
@@ -361,7 +399,7 @@ void SqlStore::move_owners(ChainId chain, const std::vector<const Transfer*>& fr
 
 void SqlStore::insert_events(ChainId chain, const std::vector<EventRow>& events, RowCounts& counts) {
     const int64_t chain_id = to_db_int(chain);
-    RowWriter& w = conn_->row_writer(kInsertEvents);
+    RowWriter& w = conn_->row_writer(plain_appends_ ? kAppendEvents : kInsertEvents);
     w.begin();
     for (const EventRow& e : events) {
         w.add_int(chain_id);
