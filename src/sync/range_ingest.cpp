@@ -83,7 +83,7 @@ UnitResult fetch_unit(chain::evm::RpcClient& client, chain::evm::LogReader& read
             auto both = reader.get_logs_and_blocks(filter, range);
             logs = std::move(both.logs);
             for (std::size_t i = 0; i < range.size(); ++i)
-                read.emplace(range[i], std::move(both.headers[i]));
+                read.emplace(range[i], both.headers[i]);
         } else {
             logs = reader.get_logs(filter);
         }
@@ -99,12 +99,12 @@ UnitResult fetch_unit(chain::evm::RpcClient& client, chain::evm::LogReader& read
         if (!unread.empty()) {
             auto more = chain::evm::get_blocks(client, unread);
             for (std::size_t i = 0; i < unread.size(); ++i)
-                read.emplace(unread[i], std::move(more[i]));
+                read.emplace(unread[i], more[i]);
         }
         std::vector<std::optional<chain::evm::BlockHeader>> headers;
         headers.reserve(numbers.size());
         for (const uint64_t n : numbers)
-            headers.push_back(std::move(read.at(n)));
+            headers.push_back(read.at(n));
 
         UnitResult unit;
         unit.from = from;
