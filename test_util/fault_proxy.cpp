@@ -312,6 +312,10 @@ HttpTestReply FaultProxy::handle_one(const HttpTestRequest& request) {
 
 HttpTestReply FaultProxy::serve(const std::string& body) {
     if (auto reply = serve_batch(body)) return std::move(*reply);
+    return serve_one(body);
+}
+
+HttpTestReply FaultProxy::serve_one(const std::string& body) {
     auto reply = forward_and_check(body);
     lag_logs(body, reply);
     return reply;
@@ -326,21 +330,22 @@ std::optional<HttpTestReply> FaultProxy::serve_batch(const std::string& body) {
     json::value request = json::parse(body, ec);
     if (ec || !request.is_array()) return std::nullopt;
     std::vector<std::string> items;
-    for (const auto& item : request.get_array())
+    std::vector<bool> is_logs_call;
+    for (const auto& item : request.get_array()) {
         items.push_back(json::serialize(item));
-    if (std::ranges::none_of(items, [](const std::string& item) { return logs_call(item).has_value(); }))
-        return std::nullopt;
+        is_logs_call.push_back(logs_call(items.back()).has_value());
+    }
+    if (std::ranges::none_of(is_logs_call, [](bool b) { return b; })) return std::nullopt;
     // Each eth_getLogs range call is answered as it would be alone; the
     // other calls go to the node together. The client matches by id.
     json::array answers;
     json::array rest;
     for (std::size_t i = 0; i < items.size(); ++i) {
-        if (!logs_call(items[i])) {
+        if (!is_logs_call[i]) {
             rest.push_back(std::move(request.get_array()[i]));
             continue;
         }
-        auto reply = forward_and_check(items[i]);
-        lag_logs(items[i], reply);
+        auto reply = serve_one(items[i]);
         json::value answer = reply.status == 200 ? json::parse(reply.body, ec) : json::value();
         if (reply.status != 200 || ec) return reply;  // passed back whole: the batch failed with it
         answers.push_back(std::move(answer));

@@ -111,8 +111,10 @@ class FaultProxy {
     HttpTestReply handle(const HttpTestRequest& request);
     HttpTestReply handle_one(const HttpTestRequest& request);
     // A request's answer when no fault is drawn for it: serve_batch's for a
-    // batch it takes, else forward_and_check's, then lag_logs applied.
+    // batch it takes, else serve_one's.
     HttpTestReply serve(const std::string& body);
+    // One call's answer: forward_and_check's, then lag_logs applied.
+    HttpTestReply serve_one(const std::string& body);
     // A batch holding eth_getLogs range calls while log limits or lagging
     // answers are set: each of those calls is checked and answered as if it
     // came alone (as providers check each call of a batch). nullopt for any
